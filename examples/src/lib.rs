@@ -1,0 +1,1 @@
+//! Examples for the Lift SDK for Rust; run them with `cargo run --example <name>`.
