@@ -38,6 +38,7 @@ struct Inner {
     correlation_id: Option<String>,
     retry_after: Option<Duration>,
     location: Option<String>,
+    hint: Option<String>,
     attempts: u32,
     source: Option<BoxError>,
 }
@@ -105,6 +106,7 @@ impl Error {
                 correlation_id: None,
                 retry_after: None,
                 location: None,
+                hint: None,
                 attempts: 0,
                 source: None,
             }),
@@ -143,6 +145,25 @@ impl Error {
     pub fn with_source(mut self, source: impl Into<BoxError>) -> Self {
         self.inner.source = Some(source.into());
         self
+    }
+
+    /// Adds a hint on what to do, shown at the end of the message, e.g. which role a 403
+    /// needs. Clients use it to turn a bare status into an actionable message.
+    ///
+    /// ```
+    /// let err = lift_core::Error::invalid_input("no base_url").with_hint("set MODULE_BASE_URL");
+    /// assert_eq!(err.to_string(), "invalid input: no base_url (set MODULE_BASE_URL)");
+    /// ```
+    #[must_use]
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.inner.hint = Some(hint.into());
+        self
+    }
+
+    /// The hint added with [`with_hint`](Self::with_hint).
+    #[must_use]
+    pub fn hint(&self) -> Option<&str> {
+        self.inner.hint.as_deref()
     }
 
     pub(crate) fn with_status(mut self, status: StatusCode, api_error: Option<ApiError>) -> Self {
@@ -304,6 +325,9 @@ impl fmt::Display for Error {
         }
         if let Some(location) = &inner.location {
             write!(f, " (location: {location})")?;
+        }
+        if let Some(hint) = &inner.hint {
+            write!(f, " ({hint})")?;
         }
         if let Some(retry_after) = inner.retry_after {
             write!(f, " (retry after {}s)", retry_after.as_secs_f64())?;
