@@ -1,0 +1,12 @@
+//! Behaviour of `lift-core` through its public API, against local HTTP servers.
+
+// Helpers outside `#[test]` functions fail loudly too.
+#![allow(clippy::unwrap_used)]
+
+mod calls;
+mod captures;
+mod circuit;
+mod decode;
+mod retry;
+mod support;
+mod timestamps;
