@@ -15,7 +15,7 @@ use crate::Error;
 /// inside the platform network. Implementations live in `lift-auth` (static token, login
 /// session, service-token signer, user-context headers); write your own for anything else.
 ///
-/// This trait uses [`async_trait`] rather than a native `async fn` because clients hold
+/// This trait uses [`macro@async_trait`] rather than a native `async fn` because clients hold
 /// providers as `Arc<dyn AuthProvider>`: it must be object safe.
 ///
 /// The transport marks an `Authorization` header sensitive after [`authorize`] returns, so
