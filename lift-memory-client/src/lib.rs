@@ -1,3 +1,80 @@
-//! Typed client for the Lift OS Core memory service.
+//! A typed client for the Lift OS Core memory service: store and search memories, read
+//! insights, manage contexts and conceptual spaces, on behalf of the calling user.
 //!
-//! This crate is being built; see the repository's issue tracker.
+//! ```no_run
+//! use std::sync::Arc;
+//!
+//! use lift_core::Transport;
+//! use lift_memory_client::{MemoryClient, SearchRequest, SearchType, StoreRequest};
+//!
+//! # async fn run(credentials: Arc<dyn lift_core::AuthProvider>) -> Result<(), lift_memory_client::Error> {
+//! // Through the gateway: base URL `{gateway}/memory`, a bearer-token provider.
+//! let transport = Transport::builder("http://localhost:8000/memory")
+//!     .service("memory")
+//!     .build()?;
+//! let memory = MemoryClient::new(transport).for_provider(credentials);
+//!
+//! let stored = memory.store(StoreRequest::new("Q3 campaign lifted signups 12%")).await?;
+//! let found = memory
+//!     .search(SearchRequest::new("campaign lift").search_type(SearchType::Neural).limit(5))
+//!     .await?;
+//! println!("stored {}, found {} (correlation id {:?})",
+//!     stored.memory_id, found.count, found.correlation_id());
+//! # Ok(()) }
+//! ```
+//!
+//! [`MemoryClient`] is built on a [`lift_core::Transport`]: it shares that crate's retries,
+//! circuit breaker, tracing and [`Error`]. Which transport you give it decides the route:
+//! `{gateway}/memory` with a bearer token, or memory's own URL with the user-context
+//! headers (see [`MemoryClient`]). Input the service would refuse (a blank query, a limit
+//! outside 1..=100, metadata that is not an object) is refused before anything is sent.
+//!
+//! # Feature flags
+//!
+//! | flag | default | enables |
+//! |---|---|---|
+//! | `rustls` | yes | TLS through rustls (forwarded to `lift-core`) |
+//! | `native-tls` | no | TLS through the platform's library (forwarded to `lift-core`) |
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod calls;
+mod client;
+mod ids;
+mod model;
+mod request;
+mod search_type;
+
+#[doc(inline)]
+pub use client::MemoryClient;
+#[doc(inline)]
+pub use ids::{MemoryId, SpaceId};
+#[doc(inline)]
+pub use model::context::{ContextDeleted, ContextStats, MemoryContext};
+#[doc(inline)]
+pub use model::info::ServiceInfo;
+#[doc(inline)]
+pub use model::insights::MemoryInsights;
+#[doc(inline)]
+pub use model::metadata::ResponseMetadata;
+#[doc(inline)]
+pub use model::metrics::{PerformanceMetrics, PerformanceSummary};
+#[doc(inline)]
+pub use model::search::{
+    BatchSearchResult, ConceptualSpaceRef, SearchHit, SearchPerformance, SearchResponse,
+};
+#[doc(inline)]
+pub use model::spaces::{ConceptualSpace, ConceptualSpaces, SpaceDetails};
+#[doc(inline)]
+pub use model::store::{StoreFeatures, StorePerformance, StoreResult};
+#[doc(inline)]
+pub use request::{BatchSearchRequest, DEFAULT_LIMIT, MAX_LIMIT, SearchRequest, StoreRequest};
+#[doc(inline)]
+pub use search_type::SearchType;
+
+/// The error every call returns: [`lift_core::Error`].
+pub use lift_core::Error;
+/// The kind of an [`Error`].
+pub use lift_core::ErrorKind;
+
+/// `Result` with [`Error`] as its default error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

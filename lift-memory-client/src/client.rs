@@ -1,0 +1,84 @@
+//! The client handle: construction and acting on behalf of a caller.
+
+use std::sync::Arc;
+
+use lift_core::{AuthProvider, Transport};
+
+/// A typed client for the Lift OS Core memory service.
+///
+/// Create once and reuse: it is a cheap handle over a [`Transport`] (reference-counted
+/// inside), `Clone + Send + Sync + 'static`, and every clone shares the connection pool,
+/// the retry budget and the circuit breaker.
+///
+/// # Two ways to reach memory
+///
+/// The routing mode is simply the transport the client is built on:
+///
+/// - **through the gateway**: base URL `{gateway}/memory` and a bearer token (for example
+///   `lift_auth::StaticToken`). The gateway turns the token into the user-context headers;
+///   the client never sends `X-User-*` headers itself, because the gateway would let them
+///   override the token's identity.
+/// - **direct**: memory's own URL (`http://memory:8003`) with the user-context headers
+///   `X-User-ID`, `X-Org-ID`, `X-Memory-Context` and `X-User-Roles` (for example
+///   `lift_auth::UserContextHeaders`), as modules inside the platform network do.
+///
+/// [`for_provider`](Self::for_provider) gives a copy bound to other credentials, which is
+/// how a module acts on behalf of the user who called it without a pool per request.
+///
+/// ```no_run
+/// use lift_memory_client::{MemoryClient, SearchRequest, SearchType};
+///
+/// # async fn run() -> Result<(), lift_memory_client::Error> {
+/// let transport = lift_core::Transport::builder("http://localhost:8000/memory")
+///     .service("memory")
+///     .build()?;
+/// let memory = MemoryClient::new(transport);
+/// let found = memory
+///     .search(SearchRequest::new("campaign lift").search_type(SearchType::Neural).limit(5))
+///     .await?;
+/// println!("{} hits in {:?}", found.count, found.duration);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct MemoryClient {
+    pub(crate) transport: Transport,
+}
+
+impl MemoryClient {
+    /// A client over `transport`, whose base URL is either `{gateway}/memory` or the memory
+    /// service's own URL, and whose credentials suit that route (see the type's docs).
+    #[must_use]
+    pub fn new(transport: Transport) -> Self {
+        Self { transport }
+    }
+
+    /// The transport underneath, for calling a memory route this client does not cover.
+    #[must_use]
+    pub fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    /// A copy that sends credentials from `provider` instead, sharing the connection pool,
+    /// the retry budget and the circuit breaker (built on [`Transport::with_auth`]).
+    ///
+    /// Use a bearer-token provider on a gateway transport and a user-context-headers
+    /// provider on a direct one: a provider that adds `X-User-*` headers must never be used
+    /// towards the gateway, which would let them override the token's identity.
+    #[must_use]
+    pub fn for_provider(&self, provider: Arc<dyn AuthProvider>) -> Self {
+        Self {
+            transport: self.transport.with_auth(provider),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_is_clone_send_sync_static() {
+        fn assert_traits<T: Clone + Send + Sync + 'static>() {}
+        assert_traits::<MemoryClient>();
+    }
+}
