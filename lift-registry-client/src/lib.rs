@@ -1,3 +1,86 @@
-//! Typed client for the Lift OS Core module registry, and the `module.json` manifest.
+//! A typed client for the Lift OS Core module registry, and the `module.json` manifest
+//! modules register with.
 //!
-//! This crate is being built; see the repository's issue tracker.
+//! [`ModuleManifest`] reads, builds and validates `module.json` in all its reference
+//! variants. [`RegistryClient`] registers a module, lists and finds modules (by name too:
+//! the registry assigns a new id at every registration), updates and unregisters them, and
+//! reads their health, either through the gateway with a bearer token or directly with the
+//! user-context headers.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use lift_registry_client::{ModuleManifest, RegistryClient};
+//! # use lift_core::{AuthProvider, async_trait, http::HeaderMap};
+//! # #[derive(Debug)] struct AdminToken;
+//! # #[async_trait] impl AuthProvider for AdminToken {
+//! #     async fn authorize(&self, _: &mut HeaderMap) -> Result<(), lift_core::Error> { Ok(()) }
+//! # }
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! // A bearer-token provider whose user has the admin or developer role, e.g.
+//! // `lift_auth::StaticToken::new(token)`.
+//! let registry = RegistryClient::builder()
+//!     .gateway_url("http://localhost:8000")
+//!     .auth(Arc::new(AdminToken))
+//!     .build()?;
+//!
+//! let mut manifest = ModuleManifest::from_path("module.json")?;
+//! manifest.base_url.get_or_insert_with(|| "http://analytics:9100".to_owned());
+//! let registered = registry.register(&manifest).await?;
+//! println!("{} is {}", registered.module_id, registered.health.status);
+//!
+//! // Later, or from another process: ids change at every registration, names do not.
+//! if let Some(module) = registry.find_by_name(&manifest.name).await? {
+//!     println!("{} lives at {}", module.id, module.base_url_trimmed());
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! Errors are [`lift_core::Error`], re-exported as [`Error`]; a manifest that fails
+//! validation is refused with kind [`InvalidInput`](lift_core::ErrorKind::InvalidInput)
+//! before anything is sent.
+//!
+//! # Feature flags
+//!
+//! | flag | default | enables |
+//! |---|---|---|
+//! | `rustls` | yes | TLS through rustls (aws-lc-rs), forwarded to `lift-core` |
+//! | `native-tls` | no | TLS through the platform's library (OpenSSL on Linux), forwarded to `lift-core` |
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod client;
+mod health;
+mod id;
+mod manifest;
+mod page;
+mod record;
+mod status;
+mod string_enum;
+mod update;
+
+#[doc(inline)]
+pub use client::{RegistryClient, RegistryClientBuilder};
+#[doc(inline)]
+pub use health::{HealthProbe, HealthSummary, ModuleHealthEntry, ModuleHealthReport};
+#[doc(inline)]
+pub use id::ModuleId;
+#[doc(inline)]
+pub use manifest::{
+    DEFAULT_API_PREFIX, DEFAULT_HEALTH_ENDPOINT, ManifestError, ManifestErrorKind,
+    ManifestMetadata, MemoryRequirements, ModuleManifest, ModuleManifestBuilder, SearchType,
+    UiComponent, UiComponentKind,
+};
+#[doc(inline)]
+pub use page::{ListModules, MAX_PAGE_SIZE, Page, SortOrder};
+#[doc(inline)]
+pub use record::{ModuleRecord, Registration, UpdatedModule};
+#[doc(inline)]
+pub use status::{ModuleHealth, ModuleStatus};
+#[doc(inline)]
+pub use update::ModuleUpdate;
+
+/// The error every call returns: [`lift_core::Error`].
+pub use lift_core::Error;
+
+/// `Result` with [`Error`] as its default error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

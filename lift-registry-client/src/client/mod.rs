@@ -1,0 +1,327 @@
+//! The registry client.
+
+mod body;
+mod builder;
+
+use std::sync::Arc;
+
+use lift_core::{AuthProvider, Error, Transport};
+use serde::Deserialize;
+
+pub use builder::RegistryClientBuilder;
+
+use crate::health::{HealthSummary, ModuleHealthReport};
+use crate::id::ModuleId;
+use crate::manifest::ModuleManifest;
+use crate::page::{ListModules, MAX_PAGE_SIZE, Page};
+use crate::record::{ModuleRecord, Registration, UpdatedModule};
+use crate::update::ModuleUpdate;
+use body::RegistrationBody;
+use builder::GatewayAuth;
+
+/// The hint added to a `403` on a write: the registry checks roles, not permissions.
+pub(crate) const WRITE_ROLE_HINT: &str = "requires the admin or developer role";
+
+/// A typed client for the module registry: register, list, look up, update and unregister
+/// modules, and read their health.
+///
+/// It is cheap to clone (`Arc` inside) and `Send + Sync`: **create it once and reuse it**,
+/// as the connection pool lives in the [`Transport`] it is built on.
+///
+/// # Routing modes
+///
+/// The routing mode is which transport the client is built on:
+///
+/// - **through the gateway**: base URL `{gateway}/registry` and a bearer token
+///   (`RegistryClient::builder().gateway_url(…)`). The gateway turns the token into the
+///   user-context headers; the client never sends `X-User-*` itself (contract §10 D15).
+/// - **direct**: the registry's own URL and the user-context headers `X-User-ID`,
+///   `X-Org-ID` and `X-User-Roles` (`RegistryClient::builder().registry_url(…)`), for
+///   services inside the platform network.
+///
+/// Reads need any authenticated caller. Writes ([`register`](Self::register),
+/// [`update`](Self::update), [`unregister`](Self::unregister)) need the `admin` or
+/// `developer` role; a `403` comes back as an error of kind
+/// [`Status`](lift_core::ErrorKind::Status) whose message says so. In direct mode,
+/// `X-User-Roles` must be comma-separated **without spaces** (`user,admin`): the registry
+/// does not trim.
+///
+/// ```no_run
+/// use lift_registry_client::{ModuleManifest, RegistryClient};
+/// # use std::sync::Arc;
+/// # use lift_core::{AuthProvider, async_trait, http::HeaderMap};
+/// # #[derive(Debug)] struct Token;
+/// # #[async_trait] impl AuthProvider for Token {
+/// #     async fn authorize(&self, _: &mut HeaderMap) -> Result<(), lift_core::Error> { Ok(()) }
+/// # }
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let registry = RegistryClient::builder()
+///     .gateway_url("http://localhost:8000")
+///     .auth(Arc::new(Token))
+///     .build()?;
+/// let manifest = ModuleManifest::from_path("module.json")?;
+/// let registered = registry.register(&manifest).await?;
+/// println!("registered as {}: {}", registered.module_id, registered.health.status);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct RegistryClient {
+    transport: Transport,
+    through_gateway: bool,
+}
+
+impl RegistryClient {
+    /// A client on `transport`, whose base URL is the registry's (direct) or
+    /// `{gateway}/registry`, and whose credential provider fits that mode.
+    ///
+    /// The client sends what the transport's provider adds. Prefer
+    /// [`builder`](Self::builder) for the gateway: it also strips user-context headers.
+    #[must_use]
+    pub fn new(transport: Transport) -> Self {
+        Self {
+            transport,
+            through_gateway: false,
+        }
+    }
+
+    /// Starts configuring a client for one of the two routing modes.
+    pub fn builder() -> RegistryClientBuilder {
+        RegistryClientBuilder::new()
+    }
+
+    /// The transport this client sends through.
+    #[must_use]
+    pub fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    /// A copy that sends other credentials (for example on behalf of another caller),
+    /// sharing the connection pool, retry budget and circuit breaker.
+    #[must_use]
+    pub fn with_auth(&self, provider: Arc<dyn AuthProvider>) -> Self {
+        let provider: Arc<dyn AuthProvider> = if self.through_gateway {
+            Arc::new(GatewayAuth::new(provider))
+        } else {
+            provider
+        };
+        Self {
+            transport: self.transport.with_auth(provider),
+            through_gateway: self.through_gateway,
+        }
+    }
+
+    /// Registers a module (`POST /modules`): validates the manifest, sends the ten fields
+    /// the registry reads (contract §6.1) with `base_url` stripped of its trailing `/`, and
+    /// returns the new [`ModuleId`], the stored record and the first health probe.
+    ///
+    /// The registry assigns a **new id at every registration** and accepts duplicate names;
+    /// it also forgets everything when it restarts. Register again when
+    /// [`get`](Self::get) answers 404. The call is not idempotent and is never resent once
+    /// it may have reached the registry.
+    ///
+    /// # Errors
+    ///
+    /// An error of kind [`InvalidInput`](lift_core::ErrorKind::InvalidInput) naming the
+    /// field, before anything is sent, when the manifest fails
+    /// [`validate_for_registration`](ModuleManifest::validate_for_registration); kind
+    /// `Status` for a refusal, e.g. `403` (with a hint that the `admin` or `developer` role
+    /// is required) or `422`; any transport error.
+    pub async fn register(&self, manifest: &ModuleManifest) -> Result<Registration, Error> {
+        let body = RegistrationBody::new(manifest)?;
+        self.transport
+            .post("/modules")
+            .json(&body)
+            .idempotent(false)
+            .send_data()
+            .await
+            .map_err(with_role_hint)
+    }
+
+    /// Lists one page of modules (`GET /modules`).
+    ///
+    /// # Errors
+    ///
+    /// An error of kind `InvalidInput`, before anything is sent, for a page of 0, a size
+    /// outside 1..=100 or an unknown status filter (the reference answers those with a
+    /// 500); any error of the call.
+    pub async fn list(&self, params: &ListModules) -> Result<Page<ModuleRecord>, Error> {
+        params.check()?;
+        self.transport
+            .get("/modules")
+            .query(params)
+            .send_data()
+            .await
+    }
+
+    /// Lists every module matching `params`, following pages from `params`' page (100 per
+    /// page unless `params` sets a size).
+    ///
+    /// # Errors
+    ///
+    /// As [`list`](Self::list), for any page.
+    pub async fn list_all(&self, params: &ListModules) -> Result<Vec<ModuleRecord>, Error> {
+        let mut params = params.clone();
+        if !params.has_size() {
+            params = params.size(MAX_PAGE_SIZE);
+        }
+        let mut modules = Vec::new();
+        let mut page = params.page_number();
+        loop {
+            let current = self.list(&params.clone().page(page)).await?;
+            let next = current.next_page();
+            let empty = current.items.is_empty();
+            modules.extend(current.items);
+            match next {
+                // An empty page that claims a successor would loop forever: stop.
+                Some(next) if !empty && next > page => page = next,
+                _ => return Ok(modules),
+            }
+        }
+    }
+
+    /// Gets one module (`GET /modules/{id}`), with a fresh health probe.
+    ///
+    /// # Errors
+    ///
+    /// An error of kind `InvalidInput` for a blank id; kind `Status` with
+    /// [`is_not_found`](Error::is_not_found) when the registry does not know the id (it
+    /// may have restarted: register again); any error of the call.
+    pub async fn get(&self, id: &ModuleId) -> Result<ModuleRecord, Error> {
+        check_id(id)?;
+        self.transport
+            .get(["modules", id.as_str()])
+            .send_data()
+            .await
+    }
+
+    /// Changes some fields of a module (`PUT /modules/{id}`).
+    ///
+    /// # Errors
+    ///
+    /// An error of kind `InvalidInput` naming the field, before anything is sent, for a
+    /// blank id or an invalid value; kind `Status` for `404` or `403` (with a hint that the
+    /// `admin` or `developer` role is required); any error of the call.
+    pub async fn update(
+        &self,
+        id: &ModuleId,
+        update: &ModuleUpdate,
+    ) -> Result<UpdatedModule, Error> {
+        check_id(id)?;
+        let update = update.checked()?;
+        self.transport
+            .put(["modules", id.as_str()])
+            .json(&update)
+            .send_data()
+            .await
+            .map_err(with_role_hint)
+    }
+
+    /// Unregisters a module (`DELETE /modules/{id}`) and returns the id the registry
+    /// confirmed.
+    ///
+    /// # Errors
+    ///
+    /// An error of kind `InvalidInput` for a blank id; kind `Status` for `404` (already
+    /// gone) or `403` (with a hint that the `admin` or `developer` role is required); any
+    /// error of the call.
+    pub async fn unregister(&self, id: &ModuleId) -> Result<ModuleId, Error> {
+        #[derive(Deserialize)]
+        struct Unregistered {
+            module_id: ModuleId,
+        }
+
+        check_id(id)?;
+        let answer: Option<Unregistered> = self
+            .transport
+            .delete(["modules", id.as_str()])
+            .send_data()
+            .await
+            .map_err(with_role_hint)?;
+        Ok(answer.map_or_else(|| id.clone(), |answer| answer.module_id))
+    }
+
+    /// Probes one module now (`GET /modules/{id}/health`).
+    ///
+    /// # Errors
+    ///
+    /// An error of kind `InvalidInput` for a blank id; kind `Status` with
+    /// [`is_not_found`](Error::is_not_found) for an unknown id; any error of the call.
+    pub async fn module_health(&self, id: &ModuleId) -> Result<ModuleHealthReport, Error> {
+        check_id(id)?;
+        self.transport
+            .get(["modules", id.as_str(), "health"])
+            .send_data()
+            .await
+    }
+
+    /// Probes every module, one after another, and summarises (`GET /health-summary`).
+    ///
+    /// # Errors
+    ///
+    /// Any error of the call.
+    pub async fn health_summary(&self) -> Result<HealthSummary, Error> {
+        self.transport.get("/health-summary").send_data().await
+    }
+
+    /// Finds the most recently registered module called exactly `name`.
+    ///
+    /// This is how a client finds a module again: ids change at every registration and the
+    /// registry accepts duplicate names, so the newest record (by `created_at`) wins.
+    ///
+    /// # Errors
+    ///
+    /// An error of kind `InvalidInput` for a blank name; any error of
+    /// [`list_all`](Self::list_all).
+    pub async fn find_by_name(&self, name: &str) -> Result<Option<ModuleRecord>, Error> {
+        Ok(self.find_all_by_name(name).await?.into_iter().next())
+    }
+
+    /// Every module called exactly `name`, newest first (by `created_at`).
+    ///
+    /// # Errors
+    ///
+    /// An error of kind `InvalidInput` for a blank name; any error of
+    /// [`list_all`](Self::list_all).
+    pub async fn find_all_by_name(&self, name: &str) -> Result<Vec<ModuleRecord>, Error> {
+        if name.trim().is_empty() {
+            return Err(Error::invalid_input("module name must not be blank"));
+        }
+        let mut found: Vec<ModuleRecord> = self
+            .list_all(&ListModules::new())
+            .await?
+            .into_iter()
+            .filter(|module| module.name == name)
+            .collect();
+        // Newest first; records without a timestamp go last, in listing order.
+        found.sort_by_key(|module| std::cmp::Reverse(module.created_at));
+        Ok(found)
+    }
+}
+
+fn check_id(id: &ModuleId) -> Result<(), Error> {
+    if id.as_str().trim().is_empty() {
+        return Err(Error::invalid_input("module id must not be blank"));
+    }
+    Ok(())
+}
+
+/// Adds the role a registry write needs to a `403`.
+fn with_role_hint(err: Error) -> Error {
+    if err.is_forbidden() {
+        err.with_hint(WRITE_ROLE_HINT)
+    } else {
+        err
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_is_cheap_to_share() {
+        fn assert_traits<T: Clone + Send + Sync + 'static>() {}
+        assert_traits::<RegistryClient>();
+    }
+}
