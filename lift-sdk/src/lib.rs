@@ -1,4 +1,36 @@
-//! The Lift OS Core SDK for Rust modules: configuration, one client for every service, and the
-//! module runtime.
+//! The Lift OS Core SDK for Rust modules: configuration, one client for every service, and
+//! the gateway client.
 //!
-//! This crate is being built; see the repository's issue tracker.
+//! ```no_run
+//! use lift_sdk::{LiftConfig, GatewayClient};
+//!
+//! # async fn run() -> Result<(), lift_core::Error> {
+//! let config = LiftConfig::from_env()?;
+//! let gateway = GatewayClient::new(lift_core::Transport::new(config.gateway_url.as_str())?);
+//! println!("gateway is {}", gateway.health().await?.status);
+//! # Ok(()) }
+//! ```
+//!
+//! # Feature flags
+//!
+//! | flag | default | enables |
+//! |---|---|---|
+//! | `rustls` | yes | TLS through rustls |
+//! | `native-tls` | no | TLS through the platform's library |
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod config;
+mod gateway;
+
+#[doc(inline)]
+pub use config::{Credentials, DirectIdentity, LiftConfig, Routing};
+#[doc(inline)]
+pub use gateway::{
+    GatewayClient, GatewayInfo, ModuleHandle, Readiness, ReadinessCheck, ServiceHealth, Uptime,
+};
+
+/// The shared transport crate.
+pub use lift_core as core;
+
+/// `Result` with [`lift_core::Error`] as its default error.
+pub type Result<T, E = lift_core::Error> = std::result::Result<T, E>;

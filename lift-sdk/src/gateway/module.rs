@@ -1,0 +1,129 @@
+//! Calls into a module through the gateway's `/modules/{id}/{path}` route.
+
+use http::Method;
+use lift_core::{Error, RequestBuilder, Transport};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use url::Url;
+
+/// A module reached through the gateway, by its registry id.
+///
+/// Paths are the module's own (the gateway inserts no `api_prefix`, contract §10 B9): call
+/// `module.get("/api/v1/reports")`. The module answers whatever shape it likes, so the typed
+/// helpers decode bare JSON; use [`request`](Self::request) for anything else.
+///
+/// ```no_run
+/// use lift_sdk::GatewayClient;
+/// use serde_json::Value;
+///
+/// # async fn run(gateway: GatewayClient) -> Result<(), lift_core::Error> {
+/// let reports = gateway.module("427a04c5-26ec-4fa3-82d1-a4e0ec2db046");
+/// let latest: Value = reports.get_json("/api/v1/reports?limit=1").await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct ModuleHandle {
+    transport: Transport,
+    module_id: String,
+}
+
+impl ModuleHandle {
+    pub(crate) fn new(transport: Transport, module_id: String) -> Self {
+        Self {
+            transport,
+            module_id,
+        }
+    }
+
+    /// The registry id the calls go to.
+    #[must_use]
+    pub fn module_id(&self) -> &str {
+        &self.module_id
+    }
+
+    /// The gateway URL of `path` inside this module. An empty path gets the trailing slash
+    /// the gateway needs (`/modules/{id}/`); any other path gets none.
+    ///
+    /// # Errors
+    ///
+    /// An error of kind [`InvalidInput`](lift_core::ErrorKind::InvalidInput) for an empty
+    /// module id.
+    pub fn url(&self, path: &str) -> Result<Url, Error> {
+        let mut url = self.transport.url(["modules", self.module_id.as_str()])?;
+        let (path, query) = match path.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (path, None),
+        };
+        let pieces: Vec<&str> = path.split('/').filter(|piece| !piece.is_empty()).collect();
+        if let Ok(mut segments) = url.path_segments_mut() {
+            if pieces.is_empty() {
+                segments.push("");
+            } else {
+                segments.extend(pieces);
+            }
+        }
+        if let Some(query) = query.filter(|query| !query.is_empty()) {
+            url.set_query(Some(query));
+        }
+        Ok(url)
+    }
+
+    /// Starts a request to `path` inside the module.
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        match self.url(path) {
+            Ok(url) => self.transport.request_url(method, url),
+            // Surfaces the error when the request is sent.
+            Err(_) => self
+                .transport
+                .request(method, ["modules", self.module_id.as_str()]),
+        }
+    }
+
+    /// `GET path`, decoded from bare JSON.
+    ///
+    /// # Errors
+    ///
+    /// Any [`lift_core::Error`]: the module's status and `detail`, a 404 from the gateway when
+    /// the id is unknown, a decode error when the body is not a `T`.
+    pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
+        self.request(Method::GET, path).send_json().await
+    }
+
+    /// `POST path` with a JSON body (not retried once it may have reached the module).
+    ///
+    /// # Errors
+    ///
+    /// As [`get_json`](Self::get_json).
+    pub async fn post_json<B, T>(&self, path: &str, body: &B) -> Result<T, Error>
+    where
+        B: Serialize + ?Sized,
+        T: DeserializeOwned,
+    {
+        self.request(Method::POST, path)
+            .json(body)
+            .send_json()
+            .await
+    }
+
+    /// `PUT path` with a JSON body.
+    ///
+    /// # Errors
+    ///
+    /// As [`get_json`](Self::get_json).
+    pub async fn put_json<B, T>(&self, path: &str, body: &B) -> Result<T, Error>
+    where
+        B: Serialize + ?Sized,
+        T: DeserializeOwned,
+    {
+        self.request(Method::PUT, path).json(body).send_json().await
+    }
+
+    /// `DELETE path`, decoded from bare JSON.
+    ///
+    /// # Errors
+    ///
+    /// As [`get_json`](Self::get_json).
+    pub async fn delete_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
+        self.request(Method::DELETE, path).send_json().await
+    }
+}

@@ -1,0 +1,7 @@
+//! Behaviour of `lift-sdk` through its public API, against local HTTP servers.
+
+// Helpers outside `#[test]` functions fail loudly too.
+#![allow(clippy::unwrap_used)]
+
+mod gateway;
+mod support;
