@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use lift_core::http::{HeaderMap, HeaderValue};
-use lift_core::{AuthProvider, CircuitBreaker, Error, RetryBudget, RetryPolicy, Transport};
+use lift_auth::{Role, StaticToken, UserContext, UserContextHeaders};
+use lift_core::{AuthProvider, CircuitBreaker, RetryBudget, RetryPolicy, Transport};
 use lift_memory_client::MemoryClient;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -49,7 +49,11 @@ impl Harness {
             Mode::Gateway => format!("{}/memory", server.uri()),
             Mode::Direct => server.uri(),
         };
-        let client = MemoryClient::new(transport(&base)).for_provider(provider(mode));
+        let shared = MemoryClient::new(transport(&base));
+        let client = match mode {
+            Mode::Gateway => shared.for_token(TOKEN),
+            Mode::Direct => shared.for_context(&user_context()),
+        };
         Self {
             server,
             client,
@@ -82,44 +86,18 @@ impl Harness {
     }
 }
 
-/// The credentials each mode uses.
+/// The caller, as a module sees it.
+pub(crate) fn user_context() -> UserContext {
+    UserContext::new(USER_ID, ORG_ID)
+        .with_roles([Role::User, Role::Admin])
+        .with_memory_context(MEMORY_CONTEXT)
+}
+
+/// The credentials each mode uses, as providers.
 pub(crate) fn provider(mode: Mode) -> Arc<dyn AuthProvider> {
     match mode {
-        Mode::Gateway => Arc::new(Bearer(TOKEN)),
-        Mode::Direct => Arc::new(ContextHeaders),
-    }
-}
-
-/// `Authorization: Bearer <token>`.
-#[derive(Debug)]
-pub(crate) struct Bearer(pub(crate) &'static str);
-
-#[lift_core::async_trait]
-impl AuthProvider for Bearer {
-    async fn authorize(&self, headers: &mut HeaderMap) -> Result<(), Error> {
-        let value = HeaderValue::from_str(&format!("Bearer {}", self.0))
-            .map_err(|_| Error::auth("bad token"))?;
-        headers.insert("authorization", value);
-        Ok(())
-    }
-}
-
-/// The four user-context headers, as a module inside the platform sends them.
-#[derive(Debug)]
-pub(crate) struct ContextHeaders;
-
-#[lift_core::async_trait]
-impl AuthProvider for ContextHeaders {
-    async fn authorize(&self, headers: &mut HeaderMap) -> Result<(), Error> {
-        for (name, value) in [
-            ("x-user-id", USER_ID),
-            ("x-org-id", ORG_ID),
-            ("x-memory-context", MEMORY_CONTEXT),
-            ("x-user-roles", ROLES),
-        ] {
-            headers.insert(name, HeaderValue::from_static(value));
-        }
-        Ok(())
+        Mode::Gateway => Arc::new(StaticToken::new(TOKEN)),
+        Mode::Direct => Arc::new(UserContextHeaders::new(user_context())),
     }
 }
 
