@@ -6,6 +6,7 @@
 
 mod support;
 
+mod captures;
 mod errors;
 mod input;
 mod manifest;
