@@ -10,7 +10,7 @@ use wiremock::matchers::{any, body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::{
-    BearerToken, Mode, NoUserContext, TOKEN, TokenAndContext, capture, fast_retries, manifest_path,
+    Mode, NoUserContext, TOKEN, TokenAndContext, capture, fast_retries, manifest_path,
 };
 
 /// A server that fails the test (on drop) if it receives anything.
@@ -180,7 +180,7 @@ async fn the_gateway_never_receives_user_context_headers() {
     client.health_summary().await.unwrap();
     // The same holds for a copy with other credentials.
     client
-        .with_auth(Arc::new(TokenAndContext))
+        .for_provider(Arc::new(TokenAndContext))
         .health_summary()
         .await
         .unwrap();
@@ -201,7 +201,7 @@ async fn new_uses_the_transport_as_given() {
         .mount(&server)
         .await;
     let transport = lift_core::Transport::builder(format!("{}/registry/", server.uri()))
-        .auth(Arc::new(BearerToken(TOKEN)))
+        .auth(Arc::new(lift_auth::StaticToken::new(TOKEN)))
         .build()
         .unwrap();
 

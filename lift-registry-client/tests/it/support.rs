@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use lift_core::http::{HeaderMap, HeaderValue};
+use lift_auth::{Role, StaticToken, UserContext, UserContextHeaders};
+use lift_core::http::HeaderMap;
 use lift_core::{AuthProvider, Error, RetryPolicy, async_trait};
 use lift_registry_client::{ModuleManifest, RegistryClient};
 use serde::Deserialize;
@@ -131,42 +132,6 @@ impl Capture {
     }
 }
 
-/// `Authorization: Bearer <token>`, as `lift_auth::StaticToken` sends it.
-#[derive(Debug)]
-pub(crate) struct BearerToken(pub &'static str);
-
-#[async_trait]
-impl AuthProvider for BearerToken {
-    async fn authorize(&self, headers: &mut HeaderMap) -> Result<(), Error> {
-        let value = HeaderValue::from_str(&format!("Bearer {}", self.0))
-            .map_err(|err| Error::auth("bad token").with_source(err))?;
-        headers.insert("authorization", value);
-        Ok(())
-    }
-}
-
-/// The user-context headers, as `lift_auth::UserContextHeaders` sends them.
-#[derive(Debug)]
-pub(crate) struct ContextHeaders {
-    pub(crate) user: &'static str,
-    pub(crate) org: &'static str,
-    pub(crate) roles: &'static str,
-}
-
-#[async_trait]
-impl AuthProvider for ContextHeaders {
-    async fn authorize(&self, headers: &mut HeaderMap) -> Result<(), Error> {
-        headers.insert("x-user-id", HeaderValue::from_static(self.user));
-        headers.insert("x-org-id", HeaderValue::from_static(self.org));
-        headers.insert("x-user-roles", HeaderValue::from_static(self.roles));
-        headers.insert(
-            "x-memory-context",
-            HeaderValue::from_static("org_test_context"),
-        );
-        Ok(())
-    }
-}
-
 /// A careless provider that adds both a bearer token and user-context headers.
 #[derive(Debug)]
 pub(crate) struct TokenAndContext;
@@ -174,15 +139,16 @@ pub(crate) struct TokenAndContext;
 #[async_trait]
 impl AuthProvider for TokenAndContext {
     async fn authorize(&self, headers: &mut HeaderMap) -> Result<(), Error> {
-        BearerToken(TOKEN).authorize(headers).await?;
-        ContextHeaders {
-            user: USER,
-            org: ORG,
-            roles: "admin",
-        }
-        .authorize(headers)
-        .await
+        StaticToken::new(TOKEN).authorize(headers).await?;
+        UserContextHeaders::new(user_context())
+            .authorize(headers)
+            .await
     }
+}
+
+/// The caller of direct-mode calls: [`USER`] in [`ORG`] with the roles [`ROLES`].
+pub(crate) fn user_context() -> UserContext {
+    UserContext::new(USER, ORG).with_roles([Role::User, Role::Admin])
 }
 
 /// Matches requests that carry none of the user-context headers.
@@ -243,16 +209,12 @@ impl Mode {
         match self {
             Self::Gateway => builder
                 .gateway_url(uri)
-                .auth(Arc::new(BearerToken(TOKEN)))
+                .auth(Arc::new(StaticToken::new(TOKEN)))
                 .build()
                 .unwrap(),
             Self::Direct => builder
                 .registry_url(uri)
-                .auth(Arc::new(ContextHeaders {
-                    user: USER,
-                    org: ORG,
-                    roles: ROLES,
-                }))
+                .auth(Arc::new(UserContextHeaders::new(user_context())))
                 .build()
                 .unwrap(),
         }
