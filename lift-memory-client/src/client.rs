@@ -5,6 +5,7 @@ use std::sync::Arc;
 use lift_auth::{StaticToken, UserContext, UserContextHeaders};
 use lift_core::{AuthProvider, Transport};
 
+use crate::builder::MemoryClientBuilder;
 use crate::gateway::GatewayAuth;
 
 /// A typed client for the Lift OS Core memory service.
@@ -80,6 +81,12 @@ impl MemoryClient {
             transport: guarded,
             through_gateway: true,
         }
+    }
+
+    /// Starts configuring a client from URLs (gateway or direct), credentials and transport
+    /// settings.
+    pub fn builder() -> MemoryClientBuilder {
+        MemoryClientBuilder::new()
     }
 
     /// Whether this client was built with [`through_gateway`](Self::through_gateway).

@@ -7,9 +7,10 @@ use lift_core::{AuthProvider, Error, async_trait};
 
 /// The headers the gateway derives from the token. A client-sent copy would be forwarded
 /// first and win downstream, overriding the token's identity.
-pub(crate) const USER_CONTEXT_HEADERS: [&str; 5] = [
+pub(crate) const USER_CONTEXT_HEADERS: [&str; 6] = [
     "x-user-id",
     "x-org-id",
+    "x-organization-id",
     "x-memory-context",
     "x-user-roles",
     "x-module-id",

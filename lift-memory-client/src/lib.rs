@@ -36,6 +36,7 @@
 //! | `native-tls` | no | TLS through the platform's library (forwarded to `lift-core`) |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod builder;
 mod calls;
 mod client;
 mod gateway;
@@ -44,6 +45,8 @@ mod model;
 mod request;
 mod search_type;
 
+#[doc(inline)]
+pub use builder::MemoryClientBuilder;
 #[doc(inline)]
 pub use client::MemoryClient;
 #[doc(inline)]

@@ -112,3 +112,46 @@ async fn for_context_sends_the_callers_headers_directly() {
     // Assert
     assert_eq!(stored.memory_id, "memory_org-2_1");
 }
+
+#[tokio::test]
+async fn the_builder_sets_up_either_routing_mode() {
+    // Arrange
+    let server = MockServer::start().await;
+    let stats = envelope(json!({"total_contexts": 1}), json!(null));
+    Mock::given(method("GET"))
+        .and(path("/memory/context/stats"))
+        .and(header("authorization", "Bearer t"))
+        .and(Absent(&CONTEXT_HEADERS))
+        .respond_with(stats.clone())
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/context/stats"))
+        .and(header("x-user-id", "u"))
+        .and(header("x-org-id", "o"))
+        .and(Absent(&["authorization"]))
+        .respond_with(stats)
+        .expect(1)
+        .mount(&server)
+        .await;
+    let gateway = MemoryClient::builder()
+        .gateway_url(server.uri())
+        .auth(Arc::new(StaticToken::new("t")))
+        .build()
+        .unwrap();
+    let direct = MemoryClient::builder()
+        .memory_url(server.uri())
+        .auth(Arc::new(UserContextHeaders::new(UserContext::new(
+            "u", "o",
+        ))))
+        .build()
+        .unwrap();
+
+    // Act
+    let via_gateway = gateway.context_stats().await.unwrap();
+    let via_direct = direct.context_stats().await.unwrap();
+
+    // Assert
+    assert_eq!(via_gateway, via_direct);
+}
