@@ -213,7 +213,7 @@ impl Call {
         *request.timeout_mut() = Some(timeout.max(Duration::from_millis(1)));
 
         let sent = shared.client.execute(request).await;
-        let response = match sent {
+        let mut response = match sent {
             Ok(response) => response,
             Err(err) => {
                 shared.breaker.record_failure(admission);
@@ -221,7 +221,8 @@ impl Call {
             }
         };
         let status = response.status();
-        let headers = response.headers().clone();
+        // Taken, not cloned: the body is read next and the response dropped.
+        let headers = std::mem::take(response.headers_mut());
         let body = match response.bytes().await {
             Ok(body) => body,
             Err(err) => {
