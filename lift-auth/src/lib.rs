@@ -1,4 +1,64 @@
-//! Identity for Lift OS Core: JWT claims, roles, permissions, token verification and issuing,
-//! the axum auth layer and the auth-service client.
+//! Identity for Lift OS Core: who is calling, and may they.
 //!
-//! This crate is being built; see the repository's issue tracker.
+//! This crate holds the shared identity types ([`Claims`], [`Role`], [`Permission`],
+//! [`UserContext`]), and the gateway's bearer and header parsing. Its optional features add
+//! the axum auth layer and the auth-service client with token providers.
+//!
+//! ```no_run
+//! use lift_auth::{Role, UserContext};
+//!
+//! # fn run(headers: &http::HeaderMap) -> lift_auth::Result<()> {
+//! // Behind the gateway, a module reads the caller from the injected headers.
+//! let caller = UserContext::from_headers(headers)?;
+//! if caller.has_role(&Role::Admin) {
+//!     println!("{} administers {}", caller.user_id(), caller.org_id());
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! # Feature flags
+//!
+//! | flag | default | enables |
+//! |---|---|---|
+//! | `axum` | no | the auth `Layer`, extractors and permission/role guards (axum, tower) |
+//! | `client` | no | the auth-service client and the token providers (on `lift-core`) |
+//!
+//! Without features the crate depends on no HTTP client and no web framework.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod bearer;
+mod claims;
+mod context;
+mod error;
+mod permission;
+mod role;
+mod secret;
+mod tier;
+
+pub mod headers;
+#[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+pub mod provider;
+
+#[doc(inline)]
+pub use bearer::{bearer_from_headers, parse_bearer};
+#[doc(inline)]
+pub use claims::{Audience, Claims, NumericDate};
+#[doc(inline)]
+pub use context::UserContext;
+#[doc(inline)]
+pub use error::{AuthErrorKind, Error};
+#[doc(inline)]
+pub use permission::{Permission, PermissionSet};
+#[cfg(feature = "client")]
+#[doc(inline)]
+pub use provider::{StaticToken, UserContextHeaders};
+#[doc(inline)]
+pub use role::Role;
+#[doc(inline)]
+pub use secret::{Secret, Token};
+#[doc(inline)]
+pub use tier::SubscriptionTier;
+
+/// `Result` with [`Error`] as its default error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

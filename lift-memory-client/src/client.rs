@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use lift_auth::{StaticToken, UserContext, UserContextHeaders};
 use lift_core::{AuthProvider, Transport};
 
 /// A typed client for the Lift OS Core memory service.
@@ -22,8 +23,9 @@ use lift_core::{AuthProvider, Transport};
 ///   `X-User-ID`, `X-Org-ID`, `X-Memory-Context` and `X-User-Roles` (for example
 ///   `lift_auth::UserContextHeaders`), as modules inside the platform network do.
 ///
-/// [`for_provider`](Self::for_provider) gives a copy bound to other credentials, which is
-/// how a module acts on behalf of the user who called it without a pool per request.
+/// [`for_token`](Self::for_token), [`for_context`](Self::for_context) and
+/// [`for_provider`](Self::for_provider) give a copy bound to the caller's credentials, which
+/// is how a module acts on behalf of the user who called it without a pool per request.
 ///
 /// ```no_run
 /// use lift_memory_client::{MemoryClient, SearchRequest, SearchType};
@@ -56,6 +58,41 @@ impl MemoryClient {
     #[must_use]
     pub fn transport(&self) -> &Transport {
         &self.transport
+    }
+
+    /// A copy that acts as the holder of `token` (`Authorization: Bearer <token>`), for calls
+    /// through the gateway: typically the token of the request a module is handling.
+    ///
+    /// Cheap: it shares the connection pool, the retry budget and the circuit breaker.
+    ///
+    /// ```no_run
+    /// # async fn run(memory: lift_memory_client::MemoryClient, token: String) -> Result<(), lift_memory_client::Error> {
+    /// let as_caller = memory.for_token(token);
+    /// let found = as_caller.search("campaign lift").await?;
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn for_token(&self, token: impl Into<String>) -> Self {
+        self.for_provider(Arc::new(StaticToken::new(token)))
+    }
+
+    /// A copy that acts as the user of `context`, sending the user-context headers
+    /// (`X-User-ID`, `X-Org-ID`, `X-Memory-Context`, `X-User-Roles`), for direct calls to
+    /// memory inside the platform network. Never use it on a gateway transport.
+    ///
+    /// Cheap: it shares the connection pool, the retry budget and the circuit breaker.
+    ///
+    /// ```no_run
+    /// use lift_auth::{Role, UserContext};
+    ///
+    /// # async fn run(memory: lift_memory_client::MemoryClient) -> Result<(), lift_memory_client::Error> {
+    /// let caller = UserContext::new("user-1", "org-1").with_roles([Role::User]);
+    /// let stored = memory.for_context(&caller).store("noted").await?;
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn for_context(&self, context: &UserContext) -> Self {
+        self.for_provider(Arc::new(UserContextHeaders::new(context.clone())))
     }
 
     /// A copy that sends credentials from `provider` instead, sharing the connection pool,

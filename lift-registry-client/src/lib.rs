@@ -9,19 +9,15 @@
 //!
 //! ```no_run
 //! use std::sync::Arc;
-//! use lift_registry_client::{ModuleManifest, RegistryClient};
-//! # use lift_core::{AuthProvider, async_trait, http::HeaderMap};
-//! # #[derive(Debug)] struct AdminToken;
-//! # #[async_trait] impl AuthProvider for AdminToken {
-//! #     async fn authorize(&self, _: &mut HeaderMap) -> Result<(), lift_core::Error> { Ok(()) }
-//! # }
 //!
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! // A bearer-token provider whose user has the admin or developer role, e.g.
-//! // `lift_auth::StaticToken::new(token)`.
+//! use lift_auth::StaticToken;
+//! use lift_registry_client::{ModuleManifest, RegistryClient};
+//!
+//! # async fn run(admin_token: String) -> Result<(), Box<dyn std::error::Error>> {
+//! // Through the gateway, with the token of a user who has the admin or developer role.
 //! let registry = RegistryClient::builder()
 //!     .gateway_url("http://localhost:8000")
-//!     .auth(Arc::new(AdminToken))
+//!     .auth(Arc::new(StaticToken::new(admin_token)))
 //!     .build()?;
 //!
 //! let mut manifest = ModuleManifest::from_path("module.json")?;

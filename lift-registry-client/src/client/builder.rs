@@ -34,17 +34,14 @@ pub(crate) const USER_CONTEXT_HEADERS: [&str; 5] = [
 /// ```no_run
 /// use std::sync::Arc;
 /// use std::time::Duration;
-/// # use lift_core::{AuthProvider, async_trait, http::HeaderMap};
-/// use lift_registry_client::RegistryClient;
-/// # #[derive(Debug)] struct Token;
-/// # #[async_trait] impl AuthProvider for Token {
-/// #     async fn authorize(&self, _: &mut HeaderMap) -> Result<(), lift_core::Error> { Ok(()) }
-/// # }
 ///
-/// # fn run() -> Result<(), lift_registry_client::Error> {
+/// use lift_auth::StaticToken;
+/// use lift_registry_client::RegistryClient;
+///
+/// # fn run(token: String) -> Result<(), lift_registry_client::Error> {
 /// let registry = RegistryClient::builder()
 ///     .gateway_url("http://localhost:8000")
-///     .auth(Arc::new(Token))
+///     .auth(Arc::new(StaticToken::new(token)))
 ///     .timeout(Duration::from_secs(10))
 ///     .build()?;
 /// # drop(registry); Ok(()) }
@@ -84,8 +81,8 @@ impl RegistryClientBuilder {
         self
     }
 
-    /// The credentials: a bearer token provider for the gateway, a user-context header
-    /// provider for direct calls (both in `lift-auth`).
+    /// The credentials: [`lift_auth::StaticToken`] (a bearer token) for the gateway,
+    /// [`lift_auth::UserContextHeaders`] for direct calls, or any other provider.
     pub fn auth(mut self, provider: Arc<dyn AuthProvider>) -> Self {
         self.auth = Some(provider);
         self
@@ -146,7 +143,7 @@ impl RegistryClientBuilder {
             through_gateway,
         };
         Ok(match self.auth {
-            Some(provider) => client.with_auth(provider),
+            Some(provider) => client.for_provider(provider),
             None => client,
         })
     }

@@ -5,6 +5,7 @@ mod builder;
 
 use std::sync::Arc;
 
+use lift_auth::{StaticToken, UserContext, UserContextHeaders};
 use lift_core::{AuthProvider, Error, Transport};
 use serde::Deserialize;
 
@@ -47,22 +48,24 @@ pub(crate) const WRITE_ROLE_HINT: &str = "requires the admin or developer role";
 /// does not trim.
 ///
 /// ```no_run
+/// use lift_auth::{Role, UserContext};
 /// use lift_registry_client::{ModuleManifest, RegistryClient};
-/// # use std::sync::Arc;
-/// # use lift_core::{AuthProvider, async_trait, http::HeaderMap};
-/// # #[derive(Debug)] struct Token;
-/// # #[async_trait] impl AuthProvider for Token {
-/// #     async fn authorize(&self, _: &mut HeaderMap) -> Result<(), lift_core::Error> { Ok(()) }
-/// # }
 ///
-/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-/// let registry = RegistryClient::builder()
+/// # async fn run(token: String) -> Result<(), Box<dyn std::error::Error>> {
+/// // Through the gateway, as the holder of a bearer token.
+/// let via_gateway = RegistryClient::builder()
 ///     .gateway_url("http://localhost:8000")
-///     .auth(Arc::new(Token))
-///     .build()?;
-/// let manifest = ModuleManifest::from_path("module.json")?;
-/// let registered = registry.register(&manifest).await?;
-/// println!("registered as {}: {}", registered.module_id, registered.health.status);
+///     .build()?
+///     .for_token(token);
+/// let page = via_gateway.list(&Default::default()).await?;
+///
+/// // Directly, inside the platform network, as a developer.
+/// let direct = RegistryClient::builder()
+///     .registry_url("http://registry:8005")
+///     .build()?
+///     .for_context(&UserContext::new("ops", "ops").with_roles([Role::Developer]));
+/// let registered = direct.register(&ModuleManifest::from_path("module.json")?).await?;
+/// println!("{} modules, registered {}", page.total, registered.module_id);
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
@@ -96,10 +99,40 @@ impl RegistryClient {
         &self.transport
     }
 
-    /// A copy that sends other credentials (for example on behalf of another caller),
-    /// sharing the connection pool, retry budget and circuit breaker.
+    /// A copy that acts as the holder of `token` (`Authorization: Bearer <token>`): the
+    /// credentials for the gateway. Cheap: it shares the connection pool, the retry budget
+    /// and the circuit breaker.
     #[must_use]
-    pub fn with_auth(&self, provider: Arc<dyn AuthProvider>) -> Self {
+    pub fn for_token(&self, token: impl Into<String>) -> Self {
+        self.for_provider(Arc::new(StaticToken::new(token)))
+    }
+
+    /// A copy that acts as the user of `context`, sending the user-context headers
+    /// (`X-User-ID`, `X-Org-ID`, `X-User-Roles`, …): the credentials for direct calls
+    /// inside the platform network. On a client built with
+    /// [`gateway_url`](RegistryClientBuilder::gateway_url) those headers are stripped, so
+    /// such a copy sends no credentials at all.
+    ///
+    /// ```no_run
+    /// use lift_auth::{Role, UserContext};
+    /// use lift_registry_client::{ModuleManifest, RegistryClient};
+    ///
+    /// # async fn run(manifest: ModuleManifest) -> Result<(), lift_registry_client::Error> {
+    /// let registry = RegistryClient::builder().registry_url("http://registry:8005").build()?;
+    /// let operator = UserContext::new("ops", "ops").with_roles([Role::Developer]);
+    /// let registered = registry.for_context(&operator).register(&manifest).await?;
+    /// # drop(registered); Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn for_context(&self, context: &UserContext) -> Self {
+        self.for_provider(Arc::new(UserContextHeaders::new(context.clone())))
+    }
+
+    /// A copy that sends credentials from `provider` instead (for example on behalf of
+    /// another caller), sharing the connection pool, retry budget and circuit breaker.
+    /// Towards the gateway, any user-context header the provider adds is stripped.
+    #[must_use]
+    pub fn for_provider(&self, provider: Arc<dyn AuthProvider>) -> Self {
         let provider: Arc<dyn AuthProvider> = if self.through_gateway {
             Arc::new(GatewayAuth::new(provider))
         } else {

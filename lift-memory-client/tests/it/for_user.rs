@@ -1,0 +1,77 @@
+//! Acting on behalf of a caller: copies of one shared client with each caller's credentials.
+
+use std::sync::Arc;
+
+use lift_auth::{Role, StaticToken, UserContext};
+use lift_memory_client::MemoryClient;
+use serde_json::json;
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer};
+
+use crate::support::{Absent, CONTEXT_HEADERS, HeaderIs, envelope, received, transport};
+
+#[tokio::test]
+async fn for_token_binds_each_copy_to_its_caller_through_the_gateway() {
+    // Arrange: one shared client without credentials, as a module holds it.
+    let server = MockServer::start().await;
+    let stats = envelope(json!({"total_contexts": 1}), json!(null));
+    for token in ["alice-token", "bob-token"] {
+        Mock::given(method("GET"))
+            .and(path("/memory/context/stats"))
+            .and(header("authorization", format!("Bearer {token}").as_str()))
+            .and(Absent(&CONTEXT_HEADERS))
+            .respond_with(stats.clone())
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(path("/memory/context/stats"))
+        .and(Absent(&["authorization"]))
+        .respond_with(stats)
+        .expect(1)
+        .mount(&server)
+        .await;
+    let shared = MemoryClient::new(transport(&format!("{}/memory", server.uri())));
+
+    // Act: two callers at once, then the shared client itself.
+    let alice = shared.for_token("alice-token");
+    let bob = shared.for_provider(Arc::new(StaticToken::new("bob-token")));
+    let (a, b) = tokio::join!(alice.context_stats(), bob.context_stats());
+    shared.context_stats().await.unwrap();
+
+    // Assert
+    a.unwrap();
+    b.unwrap();
+    assert_eq!(received(&server).await.len(), 3);
+    assert!(shared.transport().auth().is_none());
+    assert!(alice.transport().auth().is_some());
+}
+
+#[tokio::test]
+async fn for_context_sends_the_callers_headers_directly() {
+    // Arrange
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/store"))
+        .and(header("x-user-id", "u-2"))
+        .and(header("x-org-id", "org-2"))
+        .and(header("x-memory-context", "org_org-2_context"))
+        .and(HeaderIs("x-user-roles", "user"))
+        .and(Absent(&["authorization"]))
+        .respond_with(envelope(
+            json!({"memory_id": "memory_org-2_1"}),
+            json!(null),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let shared = MemoryClient::new(transport(&server.uri()));
+    let caller = UserContext::new("u-2", "org-2").with_roles([Role::User]);
+
+    // Act
+    let stored = shared.for_context(&caller).store("noted").await.unwrap();
+
+    // Assert
+    assert_eq!(stored.memory_id, "memory_org-2_1");
+}

@@ -1,0 +1,15 @@
+//! Behaviour of `lift-registry-client` through its public API, against wiremock servers, in
+//! both routing modes (through the gateway, direct to the registry).
+
+// Helpers outside `#[test]` functions fail loudly too.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+mod captures;
+mod errors;
+mod input;
+mod manifest;
+mod pagination;
+mod routes;
+mod tolerance;

@@ -1,0 +1,90 @@
+//! `list_all` follows pages.
+
+use lift_registry_client::{ListModules, ModuleStatus};
+use serde_json::{Value, json};
+use wiremock::matchers::query_param;
+use wiremock::{MockServer, ResponseTemplate};
+
+use crate::support::Mode;
+
+fn page(ids: &[&str], page: u32, pages: u32, has_next: bool) -> ResponseTemplate {
+    let items: Vec<Value> = ids
+        .iter()
+        .map(|id| json!({"id": id, "name": format!("module-{id}"), "status": "active"}))
+        .collect();
+    ResponseTemplate::new(200).set_body_json(json!({
+        "success": true, "message": "Modules retrieved successfully",
+        "data": {"items": items, "total": 5, "page": page, "size": 2, "pages": pages,
+                 "has_next": has_next, "has_prev": page > 1},
+        "errors": null, "metadata": null,
+    }))
+}
+
+#[tokio::test]
+async fn list_all_follows_every_page() {
+    // Arrange
+    let server = MockServer::start().await;
+    let mode = Mode::Gateway;
+    for (number, ids, has_next) in [
+        ("1", &["a", "b"][..], true),
+        ("2", &["c", "d"][..], true),
+        ("3", &["e"][..], false),
+    ] {
+        mode.mock("GET", "/modules")
+            .and(query_param("page", number))
+            .and(query_param("size", "2"))
+            .and(query_param("status_filter", "active"))
+            .respond_with(page(ids, number.parse().unwrap(), 3, has_next))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let params = ListModules::new().size(2).status(ModuleStatus::Active);
+
+    // Act
+    let modules = mode.client(&server.uri()).list_all(&params).await.unwrap();
+
+    // Assert
+    let ids: Vec<_> = modules.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["a", "b", "c", "d", "e"]);
+}
+
+#[tokio::test]
+async fn list_all_starts_at_the_given_page_and_uses_100_per_page_by_default() {
+    let server = MockServer::start().await;
+    let mode = Mode::Direct;
+    mode.mock("GET", "/modules")
+        .and(query_param("page", "3"))
+        .and(query_param("size", "100"))
+        .respond_with(page(&["e"], 3, 3, false))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let modules = mode
+        .client(&server.uri())
+        .list_all(&ListModules::new().page(3))
+        .await
+        .unwrap();
+
+    assert_eq!(modules.len(), 1);
+}
+
+#[tokio::test]
+async fn an_empty_page_that_claims_a_successor_ends_the_listing() {
+    let server = MockServer::start().await;
+    let mode = Mode::Gateway;
+    mode.mock("GET", "/modules")
+        .respond_with(page(&[], 1, 9, true))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let modules = mode
+        .client(&server.uri())
+        .list_all(&ListModules::new())
+        .await
+        .unwrap();
+
+    assert!(modules.is_empty());
+}
