@@ -26,20 +26,25 @@
 //! Without features the crate depends on no HTTP client and no web framework.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod algorithm;
 mod bearer;
 mod claims;
 mod context;
 mod error;
+mod issue;
 mod permission;
 mod role;
 mod secret;
 mod tier;
+mod verify;
 
 pub mod headers;
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod provider;
 
+#[doc(inline)]
+pub use algorithm::Algorithm;
 #[doc(inline)]
 pub use bearer::{bearer_from_headers, parse_bearer};
 #[doc(inline)]
@@ -48,6 +53,8 @@ pub use claims::{Audience, Claims, NumericDate};
 pub use context::UserContext;
 #[doc(inline)]
 pub use error::{AuthErrorKind, Error};
+#[doc(inline)]
+pub use issue::{TokenIssuer, TokenIssuerBuilder};
 #[doc(inline)]
 pub use permission::{Permission, PermissionSet};
 #[cfg(feature = "client")]
@@ -59,6 +66,8 @@ pub use role::Role;
 pub use secret::{Secret, Token};
 #[doc(inline)]
 pub use tier::SubscriptionTier;
+#[doc(inline)]
+pub use verify::{TokenVerifier, TokenVerifierBuilder};
 
 /// `Result` with [`Error`] as its default error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -77,7 +77,6 @@ impl NumericDate {
     }
 
     /// Nanoseconds since the epoch, for exact comparisons.
-    #[allow(dead_code, reason = "used by the verifier")]
     pub(crate) fn as_nanos(self) -> i128 {
         i128::from(self.secs) * 1_000_000_000 + i128::from(self.nanos)
     }

@@ -137,14 +137,14 @@ impl RegistryClientBuilder {
         if let Some(policy) = self.retry_policy {
             builder = builder.retry_policy(policy);
         }
+        if let Some(provider) = self.auth {
+            builder = builder.auth(provider);
+        }
         let transport = builder.build()?;
-        let client = RegistryClient {
-            transport: transport.without_auth(),
-            through_gateway,
-        };
-        Ok(match self.auth {
-            Some(provider) => client.for_provider(provider),
-            None => client,
+        Ok(if through_gateway {
+            RegistryClient::through_gateway(transport)
+        } else {
+            RegistryClient::new(transport)
         })
     }
 }

@@ -78,13 +78,31 @@ impl RegistryClient {
     /// A client on `transport`, whose base URL is the registry's (direct) or
     /// `{gateway}/registry`, and whose credential provider fits that mode.
     ///
-    /// The client sends what the transport's provider adds. Prefer
-    /// [`builder`](Self::builder) for the gateway: it also strips user-context headers.
+    /// The client sends what the transport's provider adds. For a gateway transport prefer
+    /// [`through_gateway`](Self::through_gateway) (or the [`builder`](Self::builder)), which
+    /// also strips user-context headers.
     #[must_use]
     pub fn new(transport: Transport) -> Self {
         Self {
             transport,
             through_gateway: false,
+        }
+    }
+
+    /// A client on a gateway transport (base URL `{gateway}/registry`, bearer-token
+    /// credentials): like [`new`](Self::new), but any user-context header the transport's
+    /// provider (or a later [`for_provider`](Self::for_provider)) adds is stripped, so the
+    /// gateway's own, taken from the token, are the ones the registry sees.
+    #[must_use]
+    pub fn through_gateway(transport: Transport) -> Self {
+        let provider = transport.auth().cloned();
+        let client = Self {
+            transport,
+            through_gateway: true,
+        };
+        match provider {
+            Some(provider) => client.for_provider(provider),
+            None => client,
         }
     }
 

@@ -10,7 +10,7 @@ use wiremock::matchers::{any, body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::{
-    Mode, NoUserContext, TOKEN, TokenAndContext, capture, fast_retries, manifest_path,
+    Mode, NoUserContext, TOKEN, TokenAndContext, capture, fast_retries, manifest_path, user_context,
 };
 
 /// A server that fails the test (on drop) if it receives anything.
@@ -209,6 +209,56 @@ async fn new_uses_the_transport_as_given() {
         .health_summary()
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn through_gateway_strips_what_the_transport_provider_adds() {
+    let server = MockServer::start().await;
+    Mode::Gateway
+        .mock("GET", "/health-summary")
+        .respond_with(capture("73").response_template())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let transport = lift_core::Transport::builder(format!("{}/registry", server.uri()))
+        .auth(Arc::new(TokenAndContext))
+        .build()
+        .unwrap();
+
+    RegistryClient::through_gateway(transport)
+        .health_summary()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn for_token_and_for_context_pick_the_credentials() {
+    let server = MockServer::start().await;
+    Mode::Gateway
+        .mock("GET", "/health-summary")
+        .respond_with(capture("73").response_template())
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mode::Direct
+        .mock("GET", "/health-summary")
+        .respond_with(capture("73").response_template())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let via_gateway = RegistryClient::builder()
+        .gateway_url(server.uri())
+        .build()
+        .unwrap()
+        .for_token(TOKEN);
+    let direct = RegistryClient::builder()
+        .registry_url(server.uri())
+        .build()
+        .unwrap()
+        .for_context(&user_context());
+
+    via_gateway.health_summary().await.unwrap();
+    direct.health_summary().await.unwrap();
 }
 
 #[test]

@@ -1,0 +1,107 @@
+//! Verification keys, each pinned to one algorithm, and the JWKS format.
+
+use std::fmt;
+
+use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, KeyAlgorithm, PublicKeyUse};
+use jsonwebtoken::{DecodingKey, Validation};
+
+use crate::algorithm::Algorithm;
+use crate::error::{AuthErrorKind, Error};
+
+/// One verification key: the algorithm it is pinned to, an optional `kid`, and a prepared
+/// `jsonwebtoken` validation that accepts that algorithm only and leaves every time and
+/// claim check to us.
+#[derive(Clone)]
+pub(crate) struct VerifyKey {
+    pub(crate) alg: Algorithm,
+    pub(crate) kid: Option<String>,
+    pub(crate) key: DecodingKey,
+    pub(crate) validation: Validation,
+}
+
+impl VerifyKey {
+    pub(crate) fn new(alg: Algorithm, key: DecodingKey, kid: Option<String>) -> Self {
+        let mut validation = Validation::new(alg.to_jwt());
+        validation.required_spec_claims.clear();
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
+        validation.validate_aud = false;
+        Self {
+            alg,
+            kid,
+            key,
+            validation,
+        }
+    }
+
+    pub(crate) fn from_pem(alg: Algorithm, pem: &[u8]) -> Result<Self, Error> {
+        let key = match alg {
+            Algorithm::HS256 => Err(Error::with_detail(
+                AuthErrorKind::Config,
+                "hs256 takes a secret, not a pem",
+            ))?,
+            Algorithm::RS256 => DecodingKey::from_rsa_pem(pem),
+            Algorithm::ES256 => DecodingKey::from_ec_pem(pem),
+            Algorithm::EdDSA => DecodingKey::from_ed_pem(pem),
+        }
+        .map_err(|err| {
+            Error::with_detail(AuthErrorKind::Config, "invalid public key pem").with_source(err)
+        })?;
+        Ok(Self::new(alg, key, None))
+    }
+
+    /// A key of a JWKS, or `None` for keys this crate does not use (encryption keys,
+    /// unsupported algorithms or curves).
+    pub(crate) fn from_jwk(jwk: &Jwk) -> Option<Self> {
+        if matches!(jwk.common.public_key_use, Some(PublicKeyUse::Encryption)) {
+            return None;
+        }
+        let alg = match (&jwk.common.key_algorithm, &jwk.algorithm) {
+            (Some(KeyAlgorithm::RS256), AlgorithmParameters::RSA(_)) => Algorithm::RS256,
+            (Some(KeyAlgorithm::ES256), AlgorithmParameters::EllipticCurve(_)) => Algorithm::ES256,
+            (Some(KeyAlgorithm::EdDSA), AlgorithmParameters::OctetKeyPair(_)) => Algorithm::EdDSA,
+            (Some(KeyAlgorithm::HS256), AlgorithmParameters::OctetKey(_)) => Algorithm::HS256,
+            (Some(_), _) => return None,
+            // Without `alg`, the key type decides; symmetric keys need an explicit `alg`.
+            (None, AlgorithmParameters::RSA(_)) => Algorithm::RS256,
+            (None, AlgorithmParameters::EllipticCurve(ec)) if ec.curve == EllipticCurve::P256 => {
+                Algorithm::ES256
+            }
+            (None, AlgorithmParameters::OctetKeyPair(okp))
+                if okp.curve == EllipticCurve::Ed25519 =>
+            {
+                Algorithm::EdDSA
+            }
+            (None, _) => return None,
+        };
+        let key = DecodingKey::from_jwk(jwk).ok()?;
+        Some(Self::new(alg, key, jwk.common.key_id.clone()))
+    }
+}
+
+impl fmt::Debug for VerifyKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifyKey")
+            .field("alg", &self.alg)
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Parses a JWKS document (`{"keys": [...]}`) into the keys this crate can use.
+pub(crate) fn parse_jwks(json: &[u8]) -> Result<Vec<VerifyKey>, Error> {
+    #[derive(serde::Deserialize)]
+    struct Document {
+        keys: Vec<serde_json::Value>,
+    }
+    let document: Document = serde_json::from_slice(json).map_err(|err| {
+        Error::with_detail(AuthErrorKind::Config, "invalid jwks document").with_source(err)
+    })?;
+    // Each key on its own: one key of an unknown type must not hide the others.
+    Ok(document
+        .keys
+        .into_iter()
+        .filter_map(|key| serde_json::from_value::<Jwk>(key).ok())
+        .filter_map(|jwk| VerifyKey::from_jwk(&jwk))
+        .collect())
+}

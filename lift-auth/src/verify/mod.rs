@@ -1,0 +1,329 @@
+//! Token verification: keys pinned to algorithms, time checks with a bounded leeway,
+//! optional issuer and audience, JWKS by `kid`.
+
+mod builder;
+mod keys;
+#[cfg(feature = "client")]
+mod remote;
+
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, SystemTime};
+
+use jsonwebtoken::errors::ErrorKind as JwtErrorKind;
+
+use crate::claims::{Claims, RawClaims};
+use crate::error::{AuthErrorKind, Error};
+
+pub(crate) use builder::MIN_SECRET_LEN;
+pub use builder::TokenVerifierBuilder;
+pub(crate) use keys::{VerifyKey, parse_jwks};
+
+/// Tokens longer than this are refused before any decoding (a core token is ~600 bytes).
+const MAX_TOKEN_LEN: usize = 16 * 1024;
+
+/// Verifies Lift tokens and returns their [`Claims`].
+///
+/// Each key is pinned to one algorithm: HS256 with the shared secret (what the core auth
+/// service issues), RS256, ES256 or EdDSA from a PEM public key, or the keys of a JWKS,
+/// chosen by the token's `kid`. A token whose `alg` differs from its key's, or is `none`, is
+/// refused. `exp` is required; `exp`, `nbf` and an `iat` in the future are checked with a
+/// leeway (60 s by default, at most 5 minutes); a time claim of the wrong JSON type is an
+/// error. Issuer and audience are checked when configured.
+///
+/// Cheap to clone (one reference count) and `Send + Sync`: build it once and share it.
+///
+/// ```
+/// use lift_auth::{AuthErrorKind, TokenVerifier};
+///
+/// # fn run() -> lift_auth::Result<()> {
+/// let verifier = TokenVerifier::hs256("lift-shared-secret-for-tests-0123456789abcdef")?;
+/// let err = verifier.verify("not-a-jwt").unwrap_err();
+/// assert_eq!(err.kind(), AuthErrorKind::Malformed);
+///
+/// // The reference's default secret is refused unless explicitly allowed.
+/// assert!(TokenVerifier::hs256("your-secret-key").is_err());
+/// # Ok(()) }
+/// # run().unwrap();
+/// ```
+#[derive(Clone, Debug)]
+pub struct TokenVerifier {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    /// The keys given to the builder plus, for a remote JWKS, the last good fetched set.
+    keys: RwLock<Arc<Vec<VerifyKey>>>,
+    /// Whether every key is one without `kid` and only one exists (the fast path).
+    single: Option<VerifyKey>,
+    leeway_nanos: i128,
+    issuers: Vec<String>,
+    audiences: Vec<String>,
+    #[cfg(feature = "client")]
+    remote: Option<remote::RemoteJwks>,
+}
+
+impl TokenVerifier {
+    /// Starts configuring a verifier.
+    pub fn builder() -> TokenVerifierBuilder {
+        TokenVerifierBuilder::default()
+    }
+
+    /// A verifier for core tokens: HS256 with the shared `JWT_SECRET`, default leeway, no
+    /// issuer or audience check.
+    ///
+    /// # Errors
+    ///
+    /// An error of kind [`Config`](AuthErrorKind::Config) when the secret is shorter than 32
+    /// bytes (use the [builder](Self::builder) and
+    /// [`allow_weak_secret`](TokenVerifierBuilder::allow_weak_secret) to accept it).
+    pub fn hs256(secret: impl AsRef<[u8]>) -> Result<Self, Error> {
+        Self::builder().hs256(secret).build()
+    }
+
+    /// Verifies `token` at the current time.
+    ///
+    /// Never performs I/O: with a remote JWKS, a `kid` that is not cached yet gives
+    /// [`UnknownKey`](AuthErrorKind::UnknownKey); use
+    /// [`verify_async`](Self::verify_async) to fetch the set on demand.
+    ///
+    /// # Errors
+    ///
+    /// An error whose [`kind`](Error::kind) names the failed check: `Malformed`,
+    /// `InvalidSignature`, `Expired`, `NotYetValid`, `InvalidIssuer`, `InvalidAudience`,
+    /// `MissingClaim`, `InvalidClaim`, `UnknownKey` or `DisallowedAlgorithm`.
+    pub fn verify(&self, token: &str) -> Result<Claims, Error> {
+        self.verify_at(token, SystemTime::now())
+    }
+
+    /// Verifies `token` as of `now` (for tests and replays).
+    ///
+    /// # Errors
+    ///
+    /// As [`verify`](Self::verify).
+    pub fn verify_at(&self, token: &str, now: SystemTime) -> Result<Claims, Error> {
+        if token.len() > MAX_TOKEN_LEN {
+            return Err(Error::with_detail(
+                AuthErrorKind::Malformed,
+                "token too long",
+            ));
+        }
+        let raw = match &self.inner.single {
+            Some(key) => decode(token, key)?,
+            None => {
+                let keys = self.keys();
+                let key = select_key(token, &keys)?;
+                decode(token, key)?
+            }
+        };
+        self.check(raw.into_claims()?, now)
+    }
+
+    /// Like [`verify`](Self::verify), but when the token names a `kid` that a remote JWKS
+    /// (see [`jwks_url`](TokenVerifierBuilder::jwks_url)) does not have cached, fetches the
+    /// set first, at most once per
+    /// [`jwks_refresh_interval`](TokenVerifierBuilder::jwks_refresh_interval). While the
+    /// endpoint is down, the last good keys keep serving.
+    ///
+    /// # Errors
+    ///
+    /// As [`verify`](Self::verify), plus [`KeyUnavailable`](AuthErrorKind::KeyUnavailable)
+    /// when the set could not be fetched and no key is cached.
+    pub async fn verify_async(&self, token: &str) -> Result<Claims, Error> {
+        match self.verify(token) {
+            #[cfg(feature = "client")]
+            Err(err) if err.kind() == AuthErrorKind::UnknownKey => {
+                let Some(remote) = &self.inner.remote else {
+                    return Err(err);
+                };
+                let kid = header_kid(token);
+                if remote.refresh_for(&self.inner.keys, kid.as_deref()).await? {
+                    self.verify(token)
+                } else {
+                    Err(err)
+                }
+            }
+            other => other,
+        }
+    }
+
+    /// Fetches the remote JWKS now (for example at start-up), ignoring the rate limit.
+    /// Does nothing without a remote JWKS.
+    ///
+    /// # Errors
+    ///
+    /// [`KeyUnavailable`](AuthErrorKind::KeyUnavailable) when the set cannot be fetched or
+    /// read; the keys cached before stay in use.
+    #[cfg(feature = "client")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+    pub async fn refresh_jwks(&self) -> Result<(), Error> {
+        match &self.inner.remote {
+            Some(remote) => remote.fetch_into(&self.inner.keys).await,
+            None => Ok(()),
+        }
+    }
+
+    /// The leeway applied to time claims.
+    #[must_use]
+    pub fn leeway(&self) -> Duration {
+        let nanos = u64::try_from(self.inner.leeway_nanos).unwrap_or(u64::MAX);
+        Duration::from_nanos(nanos)
+    }
+
+    fn keys(&self) -> Arc<Vec<VerifyKey>> {
+        match self.inner.keys.read() {
+            Ok(keys) => Arc::clone(&keys),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    fn check(&self, claims: Claims, now: SystemTime) -> Result<Claims, Error> {
+        let now = epoch_nanos(now);
+        let leeway = self.inner.leeway_nanos;
+        if claims.exp.as_nanos() + leeway <= now {
+            return Err(Error::new(AuthErrorKind::Expired));
+        }
+        if let Some(nbf) = claims.nbf
+            && nbf.as_nanos() > now + leeway
+        {
+            return Err(Error::new(AuthErrorKind::NotYetValid));
+        }
+        if let Some(iat) = claims.iat
+            && iat.as_nanos() > now + leeway
+        {
+            return Err(Error::with_detail(
+                AuthErrorKind::NotYetValid,
+                "issued in the future",
+            ));
+        }
+        if !self.inner.issuers.is_empty() {
+            match &claims.iss {
+                None => return Err(Error::with_detail(AuthErrorKind::MissingClaim, "iss")),
+                Some(iss) if !self.inner.issuers.contains(iss) => {
+                    return Err(Error::new(AuthErrorKind::InvalidIssuer));
+                }
+                Some(_) => {}
+            }
+        }
+        if !self.inner.audiences.is_empty() {
+            match &claims.aud {
+                None => return Err(Error::with_detail(AuthErrorKind::MissingClaim, "aud")),
+                Some(aud) if !self.inner.audiences.iter().any(|a| aud.contains(a)) => {
+                    return Err(Error::new(AuthErrorKind::InvalidAudience));
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(claims)
+    }
+}
+
+/// Nanoseconds since the Unix epoch (negative before it).
+fn epoch_nanos(time: SystemTime) -> i128 {
+    match time.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(since) => i128::try_from(since.as_nanos()).unwrap_or(i128::MAX),
+        Err(before) => -i128::try_from(before.duration().as_nanos()).unwrap_or(i128::MAX),
+    }
+}
+
+/// Picks the key for `token`: by `kid` when the token has one, otherwise the first key of
+/// the token's algorithm.
+fn select_key<'k>(token: &str, keys: &'k [VerifyKey]) -> Result<&'k VerifyKey, Error> {
+    let header = jsonwebtoken::decode_header(token).map_err(|_| header_error(token))?;
+    if let Some(kid) = &header.kid {
+        return keys
+            .iter()
+            .find(|key| key.kid.as_deref() == Some(kid))
+            .ok_or_else(|| Error::new(AuthErrorKind::UnknownKey));
+    }
+    keys.iter()
+        .find(|key| key.alg.to_jwt() == header.alg)
+        .or_else(|| keys.first())
+        .ok_or_else(|| Error::new(AuthErrorKind::UnknownKey))
+}
+
+/// The `kid` of a token's header, if it can be read.
+#[cfg(feature = "client")]
+fn header_kid(token: &str) -> Option<String> {
+    jsonwebtoken::decode_header(token).ok()?.kid
+}
+
+/// Verifies the signature with `key` (whose validation allows its algorithm only) and reads
+/// the claims.
+fn decode(token: &str, key: &VerifyKey) -> Result<RawClaims, Error> {
+    match jsonwebtoken::decode::<RawClaims>(token, &key.key, &key.validation) {
+        Ok(data) => Ok(data.claims),
+        Err(err) => Err(map_jwt_error(token, &err)),
+    }
+}
+
+fn map_jwt_error(token: &str, err: &jsonwebtoken::errors::Error) -> Error {
+    match err.kind() {
+        JwtErrorKind::InvalidSignature
+        | JwtErrorKind::InvalidEcdsaKey
+        | JwtErrorKind::InvalidEddsaKey
+        | JwtErrorKind::InvalidRsaKey(_)
+        | JwtErrorKind::InvalidKeyFormat
+        | JwtErrorKind::Provider(_) => Error::new(AuthErrorKind::InvalidSignature),
+        JwtErrorKind::InvalidAlgorithm | JwtErrorKind::MissingAlgorithm => {
+            Error::new(AuthErrorKind::DisallowedAlgorithm)
+        }
+        JwtErrorKind::Json(_) => {
+            // Either the header (e.g. `"alg": "none"`) or the claims (e.g. a wrong type).
+            if jsonwebtoken::decode_header(token).is_err() {
+                header_error(token)
+            } else {
+                claims_error(token)
+            }
+        }
+        JwtErrorKind::InvalidToken | JwtErrorKind::Base64(_) | JwtErrorKind::Utf8(_) => {
+            header_error(token)
+        }
+        _ => Error::new(AuthErrorKind::Malformed),
+    }
+}
+
+/// The error for a signed token whose claims could not be read: names the claim when the
+/// payload is a JSON object, `Malformed` when it is not JSON at all.
+fn claims_error(token: &str) -> Error {
+    let Some(payload) = token.split('.').nth(1).and_then(base64url) else {
+        return Error::new(AuthErrorKind::Malformed);
+    };
+    match serde_json::from_slice::<RawClaims>(&payload) {
+        Ok(raw) => match raw.into_claims() {
+            Err(err) => err,
+            Ok(_) => Error::new(AuthErrorKind::InvalidClaim),
+        },
+        Err(err) if err.classify() == serde_json::error::Category::Data => {
+            Error::new(AuthErrorKind::InvalidClaim)
+        }
+        Err(_) => Error::new(AuthErrorKind::Malformed),
+    }
+}
+
+fn base64url(text: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text)
+        .ok()
+}
+
+/// The error for a token whose header cannot be used: `DisallowedAlgorithm` when it names an
+/// algorithm we never accept (`none`, `HS512`, …), `Malformed` otherwise.
+fn header_error(token: &str) -> Error {
+    #[derive(serde::Deserialize)]
+    struct AlgOnly {
+        alg: String,
+    }
+    let alg = token
+        .split('.')
+        .next()
+        .and_then(base64url)
+        .and_then(|json| serde_json::from_slice::<AlgOnly>(&json).ok());
+    match alg {
+        Some(header) if header.alg.parse::<crate::Algorithm>().is_err() => {
+            Error::new(AuthErrorKind::DisallowedAlgorithm)
+        }
+        _ => Error::new(AuthErrorKind::Malformed),
+    }
+}

@@ -1,0 +1,112 @@
+//! A JWKS fetched from a URL: cached, refreshed on an unknown `kid` at most once per
+//! interval, and kept while the endpoint is down.
+
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use lift_core::{RetryPolicy, Transport};
+use tokio::time::Instant;
+
+use super::{VerifyKey, parse_jwks};
+use crate::error::{AuthErrorKind, Error};
+
+type KeyCell = RwLock<Arc<Vec<VerifyKey>>>;
+
+#[derive(Debug)]
+pub(crate) struct RemoteJwks {
+    transport: Transport,
+    interval: Duration,
+    /// Keys configured on the builder; fetched keys are added to them.
+    base: Vec<VerifyKey>,
+    last_fetch: Mutex<Option<Instant>>,
+    /// One fetch at a time; waiters re-check the cache when they get it.
+    fetching: tokio::sync::Mutex<()>,
+}
+
+impl RemoteJwks {
+    pub(crate) fn new(url: &str, interval: Duration, base: Vec<VerifyKey>) -> Result<Self, Error> {
+        let transport = Transport::builder(url)
+            .service("jwks")
+            .retry_policy(RetryPolicy::none())
+            .build()
+            .map_err(|err| {
+                Error::with_detail(AuthErrorKind::Config, "invalid jwks url").with_source(err)
+            })?;
+        Ok(Self {
+            transport,
+            interval,
+            base,
+            last_fetch: Mutex::new(None),
+            fetching: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    /// Fetches the set because `kid` is unknown, unless another caller just did or the last
+    /// fetch is more recent than the interval. Returns whether the cache may now know the
+    /// key.
+    pub(crate) async fn refresh_for(
+        &self,
+        keys: &KeyCell,
+        kid: Option<&str>,
+    ) -> Result<bool, Error> {
+        let _one_at_a_time = self.fetching.lock().await;
+        if let Some(kid) = kid
+            && read(keys).iter().any(|key| key.kid.as_deref() == Some(kid))
+        {
+            return Ok(true);
+        }
+        let recently = self
+            .last_fetch
+            .lock()
+            .map(|last| last.is_some_and(|at| at.elapsed() < self.interval))
+            .unwrap_or(false);
+        if recently {
+            return Ok(false);
+        }
+        match self.fetch_locked(keys).await {
+            Ok(()) => Ok(true),
+            Err(err) if read(keys).is_empty() => Err(err),
+            // The endpoint is down: the last good keys keep serving.
+            Err(_) => Ok(false),
+        }
+    }
+
+    /// Fetches the set now.
+    pub(crate) async fn fetch_into(&self, keys: &KeyCell) -> Result<(), Error> {
+        let _one_at_a_time = self.fetching.lock().await;
+        self.fetch_locked(keys).await
+    }
+
+    async fn fetch_locked(&self, keys: &KeyCell) -> Result<(), Error> {
+        if let Ok(mut last) = self.last_fetch.lock() {
+            *last = Some(Instant::now());
+        }
+        let unavailable =
+            |detail: &'static str| Error::with_detail(AuthErrorKind::KeyUnavailable, detail);
+        let response = self
+            .transport
+            .get("")
+            .send()
+            .await
+            .map_err(|err| unavailable("jwks fetch failed").with_source(err))?;
+        let fetched = parse_jwks(response.bytes())
+            .map_err(|err| unavailable("jwks document invalid").with_source(err))?;
+        if fetched.is_empty() {
+            return Err(unavailable("jwks has no usable key"));
+        }
+        let mut merged = self.base.clone();
+        merged.extend(fetched);
+        match keys.write() {
+            Ok(mut cell) => *cell = Arc::new(merged),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(merged),
+        }
+        Ok(())
+    }
+}
+
+fn read(keys: &KeyCell) -> Arc<Vec<VerifyKey>> {
+    match keys.read() {
+        Ok(keys) => Arc::clone(&keys),
+        Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+    }
+}
