@@ -171,11 +171,15 @@ impl LiftClientBuilder {
             Some(client) => client,
             None => lift_core::default_http_client()?,
         };
+        let through_gateway = config.routing == Routing::Gateway;
         let transport = |service: &str, base: Url, auth: Option<Arc<dyn AuthProvider>>| {
             let mut builder = Transport::builder(base.as_str())
                 .service(service)
                 .http_client(http.clone())
                 .timeout(config.timeout);
+            if through_gateway || service == "gateway" {
+                builder = builder.through_gateway();
+            }
             if let Some(policy) = &retry_policy {
                 builder = builder.retry_policy(policy.clone());
             }

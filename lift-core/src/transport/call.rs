@@ -9,8 +9,8 @@ use tokio::time::Instant;
 use tracing::Instrument;
 use tracing::field::Empty;
 
-use super::Transport;
 use super::request::RequestBuilder;
+use super::{Transport, USER_CONTEXT_HEADERS};
 use crate::api_error::ApiError;
 use crate::circuit::Admission;
 use crate::context::{RequestContext, TraceContext, new_request_id};
@@ -204,6 +204,11 @@ impl Call {
             })?;
             if let Some(value) = headers.get_mut(AUTHORIZATION) {
                 value.set_sensitive(true);
+            }
+        }
+        if self.transport.through_gateway {
+            for name in USER_CONTEXT_HEADERS {
+                headers.remove(name);
             }
         }
         if let Some(body) = &self.body {
