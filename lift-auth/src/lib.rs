@@ -39,6 +39,9 @@ mod tier;
 mod verify;
 
 pub mod headers;
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod layer;
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod provider;
@@ -55,6 +58,9 @@ pub use context::UserContext;
 pub use error::{AuthErrorKind, Error};
 #[doc(inline)]
 pub use issue::{TokenIssuer, TokenIssuerBuilder};
+#[cfg(feature = "axum")]
+#[doc(inline)]
+pub use layer::{AuthMode, Authenticated, JwtAuthLayer, RequirePermission, RequireRole};
 #[doc(inline)]
 pub use permission::{Permission, PermissionSet};
 #[cfg(feature = "client")]

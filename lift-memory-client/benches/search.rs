@@ -129,7 +129,7 @@ fn search(c: &mut Criterion) {
         .http_client(bare.clone())
         .build()
         .unwrap();
-    let memory = MemoryClient::new(transport).for_token(TOKEN);
+    let memory = MemoryClient::through_gateway(transport).for_token(TOKEN);
     let request = SearchRequest::new("campaign lift").search_type(SearchType::Neural);
 
     let mut group = c.benchmark_group("search");

@@ -5,6 +5,9 @@ use std::sync::Arc;
 use lift_auth::{StaticToken, UserContext, UserContextHeaders};
 use lift_core::{AuthProvider, Transport};
 
+use crate::builder::MemoryClientBuilder;
+use crate::gateway::GatewayAuth;
+
 /// A typed client for the Lift OS Core memory service.
 ///
 /// Create once and reuse: it is a cheap handle over a [`Transport`] (reference-counted
@@ -15,13 +18,15 @@ use lift_core::{AuthProvider, Transport};
 ///
 /// The routing mode is simply the transport the client is built on:
 ///
-/// - **through the gateway**: base URL `{gateway}/memory` and a bearer token (for example
-///   `lift_auth::StaticToken`). The gateway turns the token into the user-context headers;
-///   the client never sends `X-User-*` headers itself, because the gateway would let them
-///   override the token's identity.
-/// - **direct**: memory's own URL (`http://memory:8003`) with the user-context headers
-///   `X-User-ID`, `X-Org-ID`, `X-Memory-Context` and `X-User-Roles` (for example
-///   `lift_auth::UserContextHeaders`), as modules inside the platform network do.
+/// - **through the gateway** ([`through_gateway`](Self::through_gateway)): base URL
+///   `{gateway}/memory` and a bearer token ([`for_token`](Self::for_token),
+///   [`lift_auth::StaticToken`]). The gateway turns the token into the user-context
+///   headers. The client strips any `X-User-ID`, `X-Org-ID`, `X-Memory-Context`,
+///   `X-User-Roles` or `X-Module-ID` a provider or default header would add, because the
+///   gateway forwards a client's copy first and it would override the token's identity.
+/// - **direct** ([`new`](Self::new)): memory's own URL (`http://memory:8003`) with the
+///   user-context headers ([`for_context`](Self::for_context),
+///   [`lift_auth::UserContextHeaders`]), as modules inside the platform network do.
 ///
 /// [`for_token`](Self::for_token), [`for_context`](Self::for_context) and
 /// [`for_provider`](Self::for_provider) give a copy bound to the caller's credentials, which
@@ -34,7 +39,7 @@ use lift_core::{AuthProvider, Transport};
 /// let transport = lift_core::Transport::builder("http://localhost:8000/memory")
 ///     .service("memory")
 ///     .build()?;
-/// let memory = MemoryClient::new(transport);
+/// let memory = MemoryClient::through_gateway(transport).for_token("<the caller's jwt>");
 /// let found = memory
 ///     .search(SearchRequest::new("campaign lift").search_type(SearchType::Neural).limit(5))
 ///     .await?;
@@ -44,14 +49,50 @@ use lift_core::{AuthProvider, Transport};
 #[derive(Debug, Clone)]
 pub struct MemoryClient {
     pub(crate) transport: Transport,
+    through_gateway: bool,
 }
 
 impl MemoryClient {
-    /// A client over `transport`, whose base URL is either `{gateway}/memory` or the memory
-    /// service's own URL, and whose credentials suit that route (see the type's docs).
+    /// A client over `transport`, sending exactly what the transport's credential provider
+    /// adds: use it for the memory service's own URL (direct mode). For a gateway transport
+    /// prefer [`through_gateway`](Self::through_gateway).
     #[must_use]
     pub fn new(transport: Transport) -> Self {
-        Self { transport }
+        Self {
+            transport,
+            through_gateway: false,
+        }
+    }
+
+    /// A client over a gateway transport (base URL `{gateway}/memory`, bearer-token
+    /// credentials). Like [`new`](Self::new), but no user-context header ever leaves it,
+    /// whatever the transport's provider, a later [`for_provider`](Self::for_provider) or
+    /// the transport's default headers add; so [`for_context`](Self::for_context) sends no
+    /// identity at all here: use [`for_token`](Self::for_token).
+    #[must_use]
+    #[allow(
+        clippy::needless_pass_by_value,
+        reason = "takes the transport like `new` does; the copy only swaps its credentials"
+    )]
+    pub fn through_gateway(transport: Transport) -> Self {
+        let provider = transport.auth().cloned();
+        let guarded = transport.with_auth(Arc::new(GatewayAuth::new(provider)));
+        Self {
+            transport: guarded,
+            through_gateway: true,
+        }
+    }
+
+    /// Starts configuring a client from URLs (gateway or direct), credentials and transport
+    /// settings.
+    pub fn builder() -> MemoryClientBuilder {
+        MemoryClientBuilder::new()
+    }
+
+    /// Whether this client was built with [`through_gateway`](Self::through_gateway).
+    #[must_use]
+    pub fn is_through_gateway(&self) -> bool {
+        self.through_gateway
     }
 
     /// The transport underneath, for calling a memory route this client does not cover.
@@ -101,10 +142,19 @@ impl MemoryClient {
     /// Use a bearer-token provider on a gateway transport and a user-context-headers
     /// provider on a direct one: a provider that adds `X-User-*` headers must never be used
     /// towards the gateway, which would let them override the token's identity.
+    ///
+    /// On a [`through_gateway`](Self::through_gateway) client the provider is wrapped so
+    /// that its user-context headers are stripped.
     #[must_use]
     pub fn for_provider(&self, provider: Arc<dyn AuthProvider>) -> Self {
+        let provider: Arc<dyn AuthProvider> = if self.through_gateway {
+            Arc::new(GatewayAuth::new(Some(provider)))
+        } else {
+            provider
+        };
         Self {
             transport: self.transport.with_auth(provider),
+            through_gateway: self.through_gateway,
         }
     }
 }

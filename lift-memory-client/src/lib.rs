@@ -2,17 +2,15 @@
 //! insights, manage contexts and conceptual spaces, on behalf of the calling user.
 //!
 //! ```no_run
-//! use std::sync::Arc;
-//!
 //! use lift_core::Transport;
 //! use lift_memory_client::{MemoryClient, SearchRequest, SearchType, StoreRequest};
 //!
-//! # async fn run(credentials: Arc<dyn lift_core::AuthProvider>) -> Result<(), lift_memory_client::Error> {
-//! // Through the gateway: base URL `{gateway}/memory`, a bearer-token provider.
+//! # async fn run(token: String) -> Result<(), lift_memory_client::Error> {
+//! // Through the gateway: base URL `{gateway}/memory` and the caller's bearer token.
 //! let transport = Transport::builder("http://localhost:8000/memory")
 //!     .service("memory")
 //!     .build()?;
-//! let memory = MemoryClient::new(transport).for_provider(credentials);
+//! let memory = MemoryClient::through_gateway(transport).for_token(token);
 //!
 //! let stored = memory.store(StoreRequest::new("Q3 campaign lifted signups 12%")).await?;
 //! let found = memory
@@ -25,8 +23,9 @@
 //!
 //! [`MemoryClient`] is built on a [`lift_core::Transport`]: it shares that crate's retries,
 //! circuit breaker, tracing and [`Error`]. Which transport you give it decides the route:
-//! `{gateway}/memory` with a bearer token, or memory's own URL with the user-context
-//! headers (see [`MemoryClient`]). Input the service would refuse (a blank query, a limit
+//! `{gateway}/memory` with a bearer token ([`MemoryClient::through_gateway`], which never
+//! lets a user-context header out), or memory's own URL with the user-context headers
+//! ([`MemoryClient::new`]). Both are described on [`MemoryClient`]. Input the service would refuse (a blank query, a limit
 //! outside 1..=100, metadata that is not an object) is refused before anything is sent.
 //!
 //! # Feature flags
@@ -37,13 +36,17 @@
 //! | `native-tls` | no | TLS through the platform's library (forwarded to `lift-core`) |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod builder;
 mod calls;
 mod client;
+mod gateway;
 mod ids;
 mod model;
 mod request;
 mod search_type;
 
+#[doc(inline)]
+pub use builder::MemoryClientBuilder;
 #[doc(inline)]
 pub use client::MemoryClient;
 #[doc(inline)]

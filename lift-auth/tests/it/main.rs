@@ -4,6 +4,8 @@
 
 mod context;
 mod jwks;
+#[cfg(feature = "axum")]
+mod layer;
 mod no_panic;
 mod permissions;
 mod support;

@@ -18,12 +18,14 @@ async fn replay(capture: &Capture) -> (MockServer, MemoryClient) {
         .expect(1)
         .mount(&server)
         .await;
-    let (base, mode) = match capture.target.service.as_str() {
-        "gateway" => (format!("{}/memory", server.uri()), Mode::Gateway),
-        "memory" => (server.uri(), Mode::Direct),
+    let client = match capture.target.service.as_str() {
+        "gateway" => MemoryClient::through_gateway(transport(&format!("{}/memory", server.uri())))
+            .for_provider(provider(Mode::Gateway)),
+        "memory" => {
+            MemoryClient::new(transport(&server.uri())).for_provider(provider(Mode::Direct))
+        }
         other => panic!("{}: unexpected target {other}", capture.id),
     };
-    let client = MemoryClient::new(transport(&base)).for_provider(provider(mode));
     (server, client)
 }
 

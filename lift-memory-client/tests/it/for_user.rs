@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use lift_auth::{Role, StaticToken, UserContext};
+use lift_auth::{Role, StaticToken, UserContext, UserContextHeaders};
+use lift_core::Transport;
 use lift_memory_client::MemoryClient;
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
@@ -32,7 +33,7 @@ async fn for_token_binds_each_copy_to_its_caller_through_the_gateway() {
         .expect(1)
         .mount(&server)
         .await;
-    let shared = MemoryClient::new(transport(&format!("{}/memory", server.uri())));
+    let shared = MemoryClient::through_gateway(transport(&format!("{}/memory", server.uri())));
 
     // Act: two callers at once, then the shared client itself.
     let alice = shared.for_token("alice-token");
@@ -44,8 +45,44 @@ async fn for_token_binds_each_copy_to_its_caller_through_the_gateway() {
     a.unwrap();
     b.unwrap();
     assert_eq!(received(&server).await.len(), 3);
-    assert!(shared.transport().auth().is_none());
-    assert!(alice.transport().auth().is_some());
+    assert!(shared.is_through_gateway() && alice.is_through_gateway());
+}
+
+#[tokio::test]
+async fn through_the_gateway_no_user_context_header_ever_leaves_the_client() {
+    // Arrange: a transport whose defaults and provider both try to send X-User-* headers.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/memory/search"))
+        .and(header("authorization", "Bearer caller-token"))
+        .and(Absent(&CONTEXT_HEADERS))
+        .and(Absent(&["x-module-id"]))
+        .respond_with(envelope(json!({"results": []}), json!(null)))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let transport = Transport::builder(format!("{}/memory", server.uri()))
+        .header("x-user-roles", "admin")
+        .auth(Arc::new(UserContextHeaders::new(
+            UserContext::new("mallory", "org-m").with_module_id("m-1"),
+        )))
+        .build()
+        .unwrap();
+    let memory = MemoryClient::through_gateway(transport);
+    let spoofing =
+        UserContextHeaders::new(UserContext::new("eve", "org-e").with_roles([Role::Admin]));
+
+    // Act
+    memory.for_token("caller-token").search("q").await.unwrap();
+    memory
+        .for_provider(Arc::new(spoofing))
+        .for_token("caller-token")
+        .search("q")
+        .await
+        .unwrap();
+
+    // Assert: the two requests matched the mock, which checked for absent headers.
+    assert_eq!(received(&server).await.len(), 2);
 }
 
 #[tokio::test]
@@ -74,4 +111,47 @@ async fn for_context_sends_the_callers_headers_directly() {
 
     // Assert
     assert_eq!(stored.memory_id, "memory_org-2_1");
+}
+
+#[tokio::test]
+async fn the_builder_sets_up_either_routing_mode() {
+    // Arrange
+    let server = MockServer::start().await;
+    let stats = envelope(json!({"total_contexts": 1}), json!(null));
+    Mock::given(method("GET"))
+        .and(path("/memory/context/stats"))
+        .and(header("authorization", "Bearer t"))
+        .and(Absent(&CONTEXT_HEADERS))
+        .respond_with(stats.clone())
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/context/stats"))
+        .and(header("x-user-id", "u"))
+        .and(header("x-org-id", "o"))
+        .and(Absent(&["authorization"]))
+        .respond_with(stats)
+        .expect(1)
+        .mount(&server)
+        .await;
+    let gateway = MemoryClient::builder()
+        .gateway_url(server.uri())
+        .auth(Arc::new(StaticToken::new("t")))
+        .build()
+        .unwrap();
+    let direct = MemoryClient::builder()
+        .memory_url(server.uri())
+        .auth(Arc::new(UserContextHeaders::new(UserContext::new(
+            "u", "o",
+        ))))
+        .build()
+        .unwrap();
+
+    // Act
+    let via_gateway = gateway.context_stats().await.unwrap();
+    let via_direct = direct.context_stats().await.unwrap();
+
+    // Assert
+    assert_eq!(via_gateway, via_direct);
 }

@@ -49,10 +49,9 @@ impl Harness {
             Mode::Gateway => format!("{}/memory", server.uri()),
             Mode::Direct => server.uri(),
         };
-        let shared = MemoryClient::new(transport(&base));
         let client = match mode {
-            Mode::Gateway => shared.for_token(TOKEN),
-            Mode::Direct => shared.for_context(&user_context()),
+            Mode::Gateway => MemoryClient::through_gateway(transport(&base)).for_token(TOKEN),
+            Mode::Direct => MemoryClient::new(transport(&base)).for_context(&user_context()),
         };
         Self {
             server,
