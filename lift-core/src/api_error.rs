@@ -159,6 +159,14 @@ impl ApiError {
         Self { status, detail }
     }
 
+    /// An error with a plain message, for answers built on the client side.
+    pub(crate) fn from_parts(status: StatusCode, message: String) -> Self {
+        Self {
+            status,
+            detail: ErrorDetail::Message(message),
+        }
+    }
+
     /// The HTTP status of the answer.
     #[must_use]
     pub fn status(&self) -> StatusCode {

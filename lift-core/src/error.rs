@@ -140,6 +140,20 @@ impl Error {
         Self::new(ErrorKind::Decode, message)
     }
 
+    /// A 404-like error for something looked up on the client side and not found (for
+    /// example a module looked up by name); [`is_not_found`](Self::is_not_found) is true.
+    ///
+    /// ```
+    /// let err = lift_core::Error::not_found("no module named `analytics` is registered");
+    /// assert!(err.is_not_found());
+    /// ```
+    #[must_use]
+    pub fn not_found(message: impl Into<String>) -> Self {
+        let api_error = ApiError::from_parts(StatusCode::NOT_FOUND, message.into());
+        Self::new(ErrorKind::Status, String::new())
+            .with_status(StatusCode::NOT_FOUND, Some(api_error))
+    }
+
     /// Attaches the underlying cause, reachable through [`source()`](StdError::source).
     #[must_use]
     pub fn with_source(mut self, source: impl Into<BoxError>) -> Self {

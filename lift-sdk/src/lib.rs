@@ -19,18 +19,23 @@
 //! | `native-tls` | no | TLS through the platform's library |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod client;
 mod config;
 mod gateway;
 
+pub use lift_auth as auth;
+pub use lift_core as core;
+pub use lift_memory_client as memory;
+pub use lift_registry_client as registry;
+
+#[doc(inline)]
+pub use client::{LiftClient, LiftClientBuilder};
 #[doc(inline)]
 pub use config::{Credentials, DirectIdentity, LiftConfig, Routing};
 #[doc(inline)]
 pub use gateway::{
     GatewayClient, GatewayInfo, ModuleHandle, Readiness, ReadinessCheck, ServiceHealth, Uptime,
 };
-
-/// The shared transport crate.
-pub use lift_core as core;
 
 /// `Result` with [`lift_core::Error`] as its default error.
 pub type Result<T, E = lift_core::Error> = std::result::Result<T, E>;

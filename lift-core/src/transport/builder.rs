@@ -46,6 +46,7 @@ pub struct TransportBuilder {
     budget: Option<RetryBudget>,
     breaker: Option<CircuitBreaker>,
     auth: Option<Arc<dyn AuthProvider>>,
+    through_gateway: bool,
     error: Option<Error>,
 }
 
@@ -62,6 +63,7 @@ impl TransportBuilder {
             budget: None,
             breaker: None,
             auth: None,
+            through_gateway: false,
             error: None,
         }
     }
@@ -152,6 +154,13 @@ impl TransportBuilder {
         self
     }
 
+    /// Marks the base URL as a gateway route: the user-context headers are never sent (see
+    /// [`Transport::through_gateway`]).
+    pub fn through_gateway(mut self) -> Self {
+        self.through_gateway = true;
+        self
+    }
+
     fn defer(&mut self, error: Error) {
         self.error.get_or_insert(error);
     }
@@ -190,6 +199,7 @@ impl TransportBuilder {
                 breaker: self.breaker.unwrap_or_default(),
             }),
             auth: self.auth,
+            through_gateway: self.through_gateway,
         })
     }
 }

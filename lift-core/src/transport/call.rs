@@ -9,8 +9,8 @@ use tokio::time::Instant;
 use tracing::Instrument;
 use tracing::field::Empty;
 
-use super::Transport;
 use super::request::RequestBuilder;
+use super::{Transport, USER_CONTEXT_HEADERS};
 use crate::api_error::ApiError;
 use crate::circuit::Admission;
 use crate::context::{RequestContext, TraceContext, new_request_id};
@@ -206,6 +206,11 @@ impl Call {
                 value.set_sensitive(true);
             }
         }
+        if self.transport.through_gateway {
+            for name in USER_CONTEXT_HEADERS {
+                headers.remove(name);
+            }
+        }
         if let Some(body) = &self.body {
             *request.body_mut() = Some(reqwest::Body::from(body.clone()));
         }
@@ -213,7 +218,7 @@ impl Call {
         *request.timeout_mut() = Some(timeout.max(Duration::from_millis(1)));
 
         let sent = shared.client.execute(request).await;
-        let response = match sent {
+        let mut response = match sent {
             Ok(response) => response,
             Err(err) => {
                 shared.breaker.record_failure(admission);
@@ -221,7 +226,8 @@ impl Call {
             }
         };
         let status = response.status();
-        let headers = response.headers().clone();
+        // Taken, not cloned: the body is read next and the response dropped.
+        let headers = std::mem::take(response.headers_mut());
         let body = match response.bytes().await {
             Ok(body) => body,
             Err(err) => {

@@ -48,7 +48,20 @@ pub use request::RequestBuilder;
 pub struct Transport {
     shared: Arc<Shared>,
     auth: Option<Arc<dyn AuthProvider>>,
+    through_gateway: bool,
 }
+
+/// The user-context headers the gateway derives from the token. A client's own copy would
+/// be forwarded first and believed downstream (contract §4.2), so a transport that talks to
+/// the gateway never sends them.
+pub(crate) const USER_CONTEXT_HEADERS: [&str; 6] = [
+    "x-user-id",
+    "x-org-id",
+    "x-organization-id",
+    "x-user-roles",
+    "x-memory-context",
+    "x-module-id",
+];
 
 struct Shared {
     base_url: Url,
@@ -117,8 +130,8 @@ impl Transport {
     #[must_use]
     pub fn with_auth(&self, provider: Arc<dyn AuthProvider>) -> Self {
         Self {
-            shared: Arc::clone(&self.shared),
             auth: Some(provider),
+            ..self.clone()
         }
     }
 
@@ -126,9 +139,28 @@ impl Transport {
     #[must_use]
     pub fn without_auth(&self) -> Self {
         Self {
-            shared: Arc::clone(&self.shared),
             auth: None,
+            ..self.clone()
         }
+    }
+
+    /// A copy that talks to the gateway: it never sends the user-context headers
+    /// (`X-User-ID`, `X-Org-ID`, `X-Organization-ID`, `X-User-Roles`, `X-Memory-Context`,
+    /// `X-Module-ID`), whatever a provider or a request adds, because the gateway would
+    /// forward the client's copy and downstream services would believe it (contract §4.2).
+    #[must_use]
+    pub fn through_gateway(&self) -> Self {
+        Self {
+            through_gateway: true,
+            ..self.clone()
+        }
+    }
+
+    /// Whether this transport strips the user-context headers (see
+    /// [`through_gateway`](Self::through_gateway)).
+    #[must_use]
+    pub fn is_through_gateway(&self) -> bool {
+        self.through_gateway
     }
 
     /// Joins `path` onto the base URL (see [`PathSpec`] for the two forms).
@@ -185,6 +217,7 @@ impl fmt::Debug for Transport {
                 &shared.default_headers.keys().collect::<Vec<_>>(),
             )
             .field("auth", &self.auth)
+            .field("through_gateway", &self.through_gateway)
             .finish_non_exhaustive()
     }
 }

@@ -355,3 +355,54 @@ fn bad_configuration_is_reported_by_build() {
         assert_eq!(err.kind(), ErrorKind::Builder, "{err}");
     }
 }
+
+/// Adds the direct-call identity headers, as a user-context provider does.
+#[derive(Debug)]
+struct ContextHeaders;
+
+#[async_trait]
+impl AuthProvider for ContextHeaders {
+    async fn authorize(&self, headers: &mut HeaderMap) -> Result<(), Error> {
+        headers.insert("authorization", HeaderValue::from_static("Bearer t"));
+        headers.insert("x-user-id", HeaderValue::from_static("spoofed"));
+        headers.insert("x-user-roles", HeaderValue::from_static("admin"));
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_gateway_transport_never_sends_user_context_headers() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ok())
+        .mount(&server)
+        .await;
+    let direct = transport(&server.uri()).with_auth(Arc::new(ContextHeaders));
+    let gateway = direct.through_gateway();
+
+    direct.get("/a").send().await.unwrap();
+    gateway
+        .get("/b")
+        .header("X-Org-ID", "other-org")
+        .header("x-memory-context", "org_x_context")
+        .header("X-Module-ID", "m")
+        .header("X-Organization-ID", "other-org")
+        .send()
+        .await
+        .unwrap();
+
+    let requests = received(&server).await;
+    assert_eq!(requests[0].headers["x-user-id"], "spoofed");
+    let leaked: Vec<_> = requests[1]
+        .headers
+        .keys()
+        .filter(|name| {
+            name.as_str().starts_with("x-user")
+                || name.as_str().starts_with("x-org")
+                || name.as_str().starts_with("x-m")
+        })
+        .collect();
+    assert!(leaked.is_empty(), "{leaked:?}");
+    assert_eq!(requests[1].headers["authorization"], "Bearer t");
+    assert!(gateway.is_through_gateway() && !direct.is_through_gateway());
+}

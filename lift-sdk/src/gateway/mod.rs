@@ -4,6 +4,7 @@ mod health;
 mod module;
 
 use lift_core::{Error, Transport};
+use lift_registry_client::RegistryClient;
 
 pub use health::{GatewayInfo, Readiness, ReadinessCheck, ServiceHealth, Uptime};
 pub use module::ModuleHandle;
@@ -28,13 +29,25 @@ pub use module::ModuleHandle;
 #[derive(Debug, Clone)]
 pub struct GatewayClient {
     transport: Transport,
+    registry: Option<RegistryClient>,
 }
 
 impl GatewayClient {
     /// A client for the gateway at the transport's base URL.
     #[must_use]
     pub fn new(transport: Transport) -> Self {
-        Self { transport }
+        Self {
+            transport,
+            registry: None,
+        }
+    }
+
+    /// Resolves module names through `registry` (see [`module_named`](Self::module_named)).
+    /// [`LiftClient`](crate::LiftClient) sets this up itself.
+    #[must_use]
+    pub fn with_registry(mut self, registry: RegistryClient) -> Self {
+        self.registry = Some(registry);
+        self
     }
 
     /// The underlying transport.
@@ -76,5 +89,30 @@ impl GatewayClient {
     #[must_use]
     pub fn module(&self, module_id: impl Into<String>) -> ModuleHandle {
         ModuleHandle::new(self.transport.clone(), module_id.into())
+    }
+
+    /// The module registered most recently under `name`, found through the registry.
+    ///
+    /// The registry assigns a new id at every registration and forgets every module when it
+    /// restarts (contract §10 C12), so look a module up again when a call answers 404
+    /// `Module … not found`.
+    ///
+    /// # Errors
+    ///
+    /// An error of kind `Builder` when no registry client is set; a not-found error (see
+    /// [`is_not_found`](lift_core::Error::is_not_found)) when no module has that name; any
+    /// error of the registry call.
+    pub async fn module_named(&self, name: &str) -> Result<ModuleHandle, Error> {
+        let registry = self.registry.as_ref().ok_or_else(|| {
+            Error::builder(
+                "module_named needs a registry client (see GatewayClient::with_registry)",
+            )
+        })?;
+        match registry.find_by_name(name).await? {
+            Some(record) => Ok(self.module(record.id.into_string())),
+            None => Err(Error::not_found(format!(
+                "no module named `{name}` is registered"
+            ))),
+        }
     }
 }

@@ -3,5 +3,6 @@
 // Helpers outside `#[test]` functions fail loudly too.
 #![allow(clippy::unwrap_used)]
 
+mod client;
 mod gateway;
 mod support;

@@ -1,0 +1,267 @@
+//! One client for the whole platform: `LiftClient`.
+
+use std::fmt;
+use std::sync::Arc;
+
+use lift_auth::{Role, StaticToken, UserContext, UserContextHeaders};
+use lift_core::{AuthProvider, Error, RetryPolicy, Transport};
+use lift_memory_client::MemoryClient;
+use lift_registry_client::RegistryClient;
+use url::Url;
+
+use crate::config::{Credentials, LiftConfig, Routing};
+use crate::gateway::GatewayClient;
+
+/// Every Lift client, sharing one connection pool and one credential provider.
+///
+/// Built from a [`LiftConfig`]: with [`Routing::Gateway`] the memory and registry clients go
+/// through `{gateway}/memory` and `{gateway}/registry` with the configured credentials as a
+/// bearer token; with [`Routing::Direct`] they call each service's own URL with the
+/// configured [`DirectIdentity`](crate::DirectIdentity) as user-context headers. The gateway
+/// client always uses the bearer token.
+///
+/// Cheap to clone: create one per process and hand out clones. Inside a request handler,
+/// act for the caller with `client.memory().for_token(token)` or
+/// `for_context(&user_context)`, which shares this pool.
+///
+/// ```no_run
+/// use lift_sdk::{LiftClient, LiftConfig};
+/// use lift_sdk::memory::SearchRequest;
+///
+/// # async fn run() -> Result<(), lift_core::Error> {
+/// let client = LiftClient::new(LiftConfig::new("http://localhost:8000")?.token("eyJ…"))?;
+/// let found = client.memory().search(&SearchRequest::new("campaign lift")).await?;
+/// println!("{} hits", found.count);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct LiftClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: LiftConfig,
+    credentials: Option<Arc<dyn AuthProvider>>,
+    auth_transport: Transport,
+    gateway: GatewayClient,
+    memory: MemoryClient,
+    registry: RegistryClient,
+}
+
+impl LiftClient {
+    /// A client for the platform described by `config`.
+    ///
+    /// # Errors
+    ///
+    /// An error of kind [`Builder`](lift_core::ErrorKind::Builder) when a URL or the HTTP
+    /// client cannot be set up.
+    pub fn new(config: LiftConfig) -> Result<Self, Error> {
+        Self::builder(config).build()
+    }
+
+    /// A client configured from the environment ([`LiftConfig::from_env`]).
+    ///
+    /// # Errors
+    ///
+    /// An error naming the first malformed variable.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::new(LiftConfig::from_env()?)
+    }
+
+    /// Starts a client with more settings than the configuration holds.
+    pub fn builder(config: LiftConfig) -> LiftClientBuilder {
+        LiftClientBuilder {
+            config,
+            http_client: None,
+            retry_policy: None,
+            credentials: None,
+        }
+    }
+
+    /// The configuration the client was built from.
+    #[must_use]
+    pub fn config(&self) -> &LiftConfig {
+        &self.inner.config
+    }
+
+    /// The default credential provider, if any.
+    #[must_use]
+    pub fn credentials(&self) -> Option<&Arc<dyn AuthProvider>> {
+        self.inner.credentials.as_ref()
+    }
+
+    /// The gateway client.
+    #[must_use]
+    pub fn gateway(&self) -> &GatewayClient {
+        &self.inner.gateway
+    }
+
+    /// The memory client, with the default credentials.
+    #[must_use]
+    pub fn memory(&self) -> &MemoryClient {
+        &self.inner.memory
+    }
+
+    /// The registry client, with the default credentials.
+    #[must_use]
+    pub fn registry(&self) -> &RegistryClient {
+        &self.inner.registry
+    }
+
+    /// The transport of the auth service (`{gateway}/auth` or the auth service's own URL),
+    /// with no credentials: login and register are public.
+    #[must_use]
+    pub fn auth_transport(&self) -> &Transport {
+        &self.inner.auth_transport
+    }
+}
+
+impl fmt::Debug for LiftClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LiftClient")
+            .field("config", &self.inner.config)
+            .field("credentials", &self.inner.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`LiftClient`] with settings beyond [`LiftConfig`].
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct LiftClientBuilder {
+    config: LiftConfig,
+    http_client: Option<reqwest::Client>,
+    retry_policy: Option<RetryPolicy>,
+    credentials: Option<Arc<dyn AuthProvider>>,
+}
+
+impl LiftClientBuilder {
+    /// Uses an existing `reqwest` client (build it with
+    /// [`lift_core::default_http_client`] or with redirects disabled).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// The retry policy of every service call.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
+    /// A credential provider of your own, used instead of the configured credentials.
+    pub fn credentials(mut self, provider: Arc<dyn AuthProvider>) -> Self {
+        self.credentials = Some(provider);
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// An error of kind [`Builder`](lift_core::ErrorKind::Builder) when a URL or the HTTP
+    /// client cannot be set up.
+    pub fn build(self) -> Result<LiftClient, Error> {
+        let Self {
+            config,
+            http_client,
+            retry_policy,
+            credentials,
+        } = self;
+        let http = match http_client {
+            Some(client) => client,
+            None => lift_core::default_http_client()?,
+        };
+        let through_gateway = config.routing == Routing::Gateway;
+        let transport = |service: &str, base: Url, auth: Option<Arc<dyn AuthProvider>>| {
+            let mut builder = Transport::builder(base.as_str())
+                .service(service)
+                .http_client(http.clone())
+                .timeout(config.timeout);
+            if through_gateway || service == "gateway" {
+                builder = builder.through_gateway();
+            }
+            if let Some(policy) = &retry_policy {
+                builder = builder.retry_policy(policy.clone());
+            }
+            if let Some(auth) = auth {
+                builder = builder.auth(auth);
+            }
+            builder.build()
+        };
+        let auth_transport = match config.routing {
+            Routing::Gateway => transport("auth", prefixed(&config.gateway_url, "auth"), None)?,
+            Routing::Direct => transport("auth", config.auth_url.clone(), None)?,
+        };
+        let credentials = match credentials {
+            Some(provider) => Some(provider),
+            None => default_credentials(&config.credentials, &auth_transport)?,
+        };
+        let service_auth = match config.routing {
+            Routing::Gateway => credentials.clone(),
+            Routing::Direct => config.direct_identity.as_ref().map(|identity| {
+                let context = UserContext::new(&identity.user_id, &identity.org_id)
+                    .with_roles(identity.roles.iter().map(|role| Role::from(role.as_str())));
+                Arc::new(UserContextHeaders::new(context)) as Arc<dyn AuthProvider>
+            }),
+        };
+        let (memory_base, registry_base) = match config.routing {
+            Routing::Gateway => (
+                prefixed(&config.gateway_url, "memory"),
+                prefixed(&config.gateway_url, "registry"),
+            ),
+            Routing::Direct => (config.memory_url.clone(), config.registry_url.clone()),
+        };
+        let registry =
+            RegistryClient::new(transport("registry", registry_base, service_auth.clone())?);
+        let memory = MemoryClient::new(transport("memory", memory_base, service_auth)?);
+        let gateway = GatewayClient::new(transport(
+            "gateway",
+            config.gateway_url.clone(),
+            credentials.clone(),
+        )?)
+        .with_registry(registry.clone());
+        Ok(LiftClient {
+            inner: Arc::new(Inner {
+                config,
+                credentials,
+                auth_transport,
+                gateway,
+                memory,
+                registry,
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for LiftClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LiftClientBuilder")
+            .field("config", &self.config)
+            .field("retry_policy", &self.retry_policy)
+            .finish_non_exhaustive()
+    }
+}
+
+fn default_credentials(
+    credentials: &Credentials,
+    _auth: &Transport,
+) -> Result<Option<Arc<dyn AuthProvider>>, Error> {
+    Ok(match credentials {
+        Credentials::None => None,
+        Credentials::Token(token) => Some(Arc::new(StaticToken::new(token.expose()))),
+        Credentials::Login { .. } => {
+            return Err(Error::builder(
+                "login credentials are not wired into LiftClient yet: pass a token",
+            ));
+        }
+    })
+}
+
+/// `base` with one more path segment: `http://gw:8000/` + `memory` → `http://gw:8000/memory`.
+fn prefixed(base: &Url, segment: &str) -> Url {
+    let mut url = base.clone();
+    if let Ok(mut segments) = url.path_segments_mut() {
+        segments.pop_if_empty().push(segment);
+    }
+    url
+}
