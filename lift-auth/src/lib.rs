@@ -29,6 +29,8 @@
 mod algorithm;
 mod bearer;
 mod claims;
+#[cfg(feature = "client")]
+mod client;
 mod context;
 mod error;
 mod issue;
@@ -52,6 +54,9 @@ pub use algorithm::Algorithm;
 pub use bearer::{bearer_from_headers, parse_bearer};
 #[doc(inline)]
 pub use claims::{Audience, Claims, NumericDate};
+#[cfg(feature = "client")]
+#[doc(inline)]
+pub use client::{AuthClient, RegisterRequest, TokenResponse, User, VerifyResponse};
 #[doc(inline)]
 pub use context::UserContext;
 #[doc(inline)]
@@ -65,7 +70,7 @@ pub use layer::{AuthMode, Authenticated, JwtAuthLayer, RequirePermission, Requir
 pub use permission::{Permission, PermissionSet};
 #[cfg(feature = "client")]
 #[doc(inline)]
-pub use provider::{StaticToken, UserContextHeaders};
+pub use provider::{LoginSession, ServiceTokenSigner, StaticToken, UserContextHeaders};
 #[doc(inline)]
 pub use role::Role;
 #[doc(inline)]

@@ -96,6 +96,12 @@ impl fmt::Debug for Token {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Token {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::new)
+    }
+}
+
 impl From<String> for Token {
     fn from(value: String) -> Self {
         Self::new(value)

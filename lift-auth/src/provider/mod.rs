@@ -5,12 +5,16 @@
 //! |---|---|---|
 //! | [`StaticToken`] | `Authorization: Bearer <token>` | a token you already have (e.g. the caller's, propagated) |
 //! | [`UserContextHeaders`] | `X-User-ID`, `X-Org-ID`, `X-Memory-Context`, `X-User-Roles`, `X-Module-ID` | direct calls to memory/registry inside the trusted platform network |
-//! | `LoginSession` | a bearer token obtained by logging in, renewed before expiry | tools and services with an account |
-//! | `ServiceTokenSigner` | a short-lived token signed with the shared secret | services that share `JWT_SECRET` |
+//! | [`LoginSession`] | a bearer token obtained by logging in, renewed before expiry | tools and services with an account |
+//! | [`ServiceTokenSigner`] | a short-lived token signed with the shared secret | services that share `JWT_SECRET` |
 
+mod login;
+mod service;
 mod static_token;
 mod user_headers;
 
+pub use login::{LoginSession, LoginSessionBuilder};
+pub use service::ServiceTokenSigner;
 pub use static_token::StaticToken;
 pub use user_headers::UserContextHeaders;
 

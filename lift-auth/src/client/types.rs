@@ -1,0 +1,112 @@
+//! Request and response bodies of the auth service (contract §3.1).
+
+use lift_core::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::secret::Token;
+
+/// `POST /register` body: all four fields are required by the service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegisterRequest {
+    email: String,
+    password: String,
+    username: String,
+    full_name: String,
+}
+
+impl RegisterRequest {
+    /// A registration.
+    #[must_use]
+    pub fn new(
+        email: impl Into<String>,
+        password: impl Into<String>,
+        username: impl Into<String>,
+        full_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            email: email.into(),
+            password: password.into(),
+            username: username.into(),
+            full_name: full_name.into(),
+        }
+    }
+}
+
+/// `POST /login` body.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct LoginRequest<'a> {
+    pub(crate) email: &'a str,
+    pub(crate) password: &'a str,
+}
+
+/// The token the auth service returns from `register`, `login` and `refresh`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct TokenResponse {
+    /// The JWT (`Debug` redacted).
+    pub access_token: Token,
+    /// `"bearer"` (lower case in the reference).
+    #[serde(default = "bearer")]
+    pub token_type: String,
+    /// Seconds until the token expires (`86400` by default); see
+    /// [`expires_in`](Self::expires_in).
+    #[serde(rename = "expires_in", default)]
+    pub expires_in_secs: Option<u64>,
+    /// The user (absent from `refresh`).
+    #[serde(default)]
+    pub user: Option<User>,
+}
+
+impl TokenResponse {
+    /// How long the token lives, when the service said.
+    #[must_use]
+    pub fn expires_in(&self) -> Option<std::time::Duration> {
+        self.expires_in_secs.map(std::time::Duration::from_secs)
+    }
+}
+
+fn bearer() -> String {
+    "bearer".to_owned()
+}
+
+/// A user record as the auth service returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct User {
+    /// The user id (a UUID string, also the org id today).
+    pub id: String,
+    /// E-mail.
+    pub email: String,
+    /// Username.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// Full name.
+    #[serde(default)]
+    pub full_name: Option<String>,
+    /// Whether the account is active.
+    #[serde(default)]
+    pub is_active: Option<bool>,
+    /// Whether the e-mail was verified (`false` after register; nothing verifies it).
+    #[serde(default)]
+    pub is_verified: Option<bool>,
+    /// When the account was created (register only).
+    #[serde(default)]
+    pub created_at: Option<Timestamp>,
+    /// The last login (login only).
+    #[serde(default)]
+    pub last_login: Option<Timestamp>,
+}
+
+/// `POST /verify` answer.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct VerifyResponse {
+    /// Whether the token is valid.
+    pub valid: bool,
+    /// The user.
+    #[serde(default)]
+    pub user: Option<User>,
+    /// The token's claims as the service decoded them.
+    #[serde(default)]
+    pub claims: Option<serde_json::Value>,
+}

@@ -1,0 +1,306 @@
+//! The auth-service client, token providers and remote JWKS, against wiremock.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::HeaderMap;
+use lift_auth::{
+    AuthClient, AuthErrorKind, LoginSession, RegisterRequest, Role, ServiceTokenSigner,
+    StaticToken, TokenVerifier, UserContext, UserContextHeaders,
+};
+use lift_core::{AuthProvider, Transport};
+use serde_json::{Value, json};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::jwks::{issuer, jwks};
+use crate::support::{SECRET, fixture, hs_issuer};
+
+fn capture_body(name: &str) -> Value {
+    let capture: Value =
+        serde_json::from_str(&fixture(&format!("liftos-captures/compat/{name}.json"))).unwrap();
+    capture["response"]["body"].clone()
+}
+
+fn login_body(expires_in: u64) -> Value {
+    let mut body = capture_body("14-auth-login");
+    body["data"]["expires_in"] = json!(expires_in);
+    body
+}
+
+#[tokio::test]
+async fn login_and_register_directly_and_through_the_gateway_prefix() {
+    let server = MockServer::start().await;
+    for prefix in ["", "/auth"] {
+        Mock::given(method("POST"))
+            .and(path(format!("{prefix}/login")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(login_body(86_400)))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path(format!("{prefix}/register")))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(capture_body("11-auth-register")),
+            )
+            .mount(&server)
+            .await;
+    }
+    for base in [server.uri(), format!("{}/auth", server.uri())] {
+        let client = AuthClient::new(Transport::new(&base).unwrap());
+        let session = client.login("ana@example.com", "s3cret!").await.unwrap();
+        assert_eq!(session.token_type, "bearer");
+        assert_eq!(session.expires_in(), Some(Duration::from_secs(86_400)));
+        let user = session.user.unwrap();
+        assert_eq!(user.email, "ana@example.com");
+        assert!(user.last_login.is_some() && user.created_at.is_none());
+        assert!(!format!("{:?}", session.access_token).contains("eyJ"));
+
+        let request = RegisterRequest::new("ana@example.com", "s3cret!", "ana", "Ana A");
+        let registered = client.register(&request).await.unwrap();
+        assert!(registered.user.unwrap().created_at.is_some());
+    }
+}
+
+#[tokio::test]
+async fn wrong_password_is_a_status_error_with_detail() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/login"))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(json!({"detail": "Invalid credentials"})),
+        )
+        .mount(&server)
+        .await;
+    let client = AuthClient::new(Transport::new(&server.uri()).unwrap());
+    let err = client.login("ana@example.com", "nope").await.unwrap_err();
+    assert_eq!(err.status(), Some(http::StatusCode::UNAUTHORIZED));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn login_session_logs_in_once_for_100_concurrent_callers() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/auth/login"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(login_body(86_400))
+                .set_delay(Duration::from_millis(50)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = AuthClient::new(Transport::new(&format!("{}/auth", server.uri())).unwrap());
+    let session = LoginSession::new(client, "ana@example.com", "s3cret!");
+    let mut tasks = Vec::new();
+    for _ in 0..100 {
+        let session = session.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut headers = HeaderMap::new();
+            session.authorize(&mut headers).await.unwrap();
+            headers[http::header::AUTHORIZATION]
+                .to_str()
+                .unwrap()
+                .to_owned()
+        }));
+    }
+    let mut values = Vec::new();
+    for task in tasks {
+        values.push(task.await.unwrap());
+    }
+    assert!(
+        values
+            .iter()
+            .all(|v| v == &values[0] && v.starts_with("Bearer "))
+    );
+    assert!(!format!("{session:?}").contains("s3cret"));
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn login_session_falls_back_to_login_when_refresh_fails() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/login"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(login_body(0)))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/refresh"))
+        .respond_with(
+            ResponseTemplate::new(500).set_body_json(json!({"detail": "Token refresh failed"})),
+        )
+        .mount(&server)
+        .await;
+    let client = AuthClient::new(Transport::new(&server.uri()).unwrap());
+    let session = LoginSession::new(client, "ana@example.com", "s3cret!");
+    session.token().await.unwrap();
+    // expires_in 0: the token must be renewed on the next call.
+    session.token().await.unwrap();
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn static_token_and_user_context_headers() {
+    let provider: Box<dyn AuthProvider> = Box::new(StaticToken::new("abc.def.ghi"));
+    let mut headers = HeaderMap::new();
+    provider.authorize(&mut headers).await.unwrap();
+    assert_eq!(headers[http::header::AUTHORIZATION], "Bearer abc.def.ghi");
+    assert!(headers[http::header::AUTHORIZATION].is_sensitive());
+    assert!(!format!("{provider:?}").contains("abc.def"));
+
+    let ctx = UserContext::new("u", "o")
+        .with_roles([Role::User, Role::Admin])
+        .with_module_id("m");
+    let provider: Arc<dyn AuthProvider> = Arc::new(UserContextHeaders::new(ctx));
+    let mut headers = HeaderMap::new();
+    provider.authorize(&mut headers).await.unwrap();
+    assert_eq!(headers.len(), 5);
+    assert_eq!(headers["x-user-roles"], "user,admin");
+    assert!(!headers.contains_key(http::header::AUTHORIZATION));
+}
+
+#[tokio::test]
+async fn service_token_signer_mints_verifiable_short_lived_tokens() {
+    let signer = ServiceTokenSigner::new(
+        hs_issuer(),
+        UserContext::new("svc-ingest", "platform").with_roles([Role::Developer]),
+    )
+    .ttl(Duration::from_secs(120));
+    let mut headers = HeaderMap::new();
+    signer.authorize(&mut headers).await.unwrap();
+    let value = headers[http::header::AUTHORIZATION].to_str().unwrap();
+    let token = value.strip_prefix("Bearer ").unwrap();
+    let claims = TokenVerifier::hs256(SECRET).unwrap().verify(token).unwrap();
+    assert_eq!(claims.sub, "svc-ingest");
+    assert_eq!(claims.roles, [Role::Developer]);
+    assert_eq!(claims.exp.as_secs() - claims.iat.unwrap().as_secs(), 120);
+    // Reused while fresh.
+    assert_eq!(signer.token().unwrap(), signer.token().unwrap());
+}
+
+async fn jwks_server(body: &Value) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/jwks.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn remote_jwks_rotation_picks_up_a_new_kid() {
+    let one = issuer("rsa-private.pem", "k1");
+    let two = issuer("rsa2-private.pem", "k2");
+    let server = jwks_server(&jwks(&[&one])).await;
+    let verifier = TokenVerifier::builder()
+        .jwks_url(format!("{}/jwks.json", server.uri()))
+        .jwks_refresh_interval(Duration::ZERO)
+        .build()
+        .unwrap();
+    let t1 = one.issue(&one.claims("u", "o", "e")).unwrap();
+    let t2 = two.issue(&two.claims("u", "o", "e")).unwrap();
+    // Nothing cached yet: the sync path cannot fetch.
+    assert_eq!(
+        verifier.verify(&t1).unwrap_err().kind(),
+        AuthErrorKind::UnknownKey
+    );
+    assert!(verifier.verify_async(&t1).await.is_ok());
+    assert!(verifier.verify(&t1).is_ok());
+
+    // The issuer rotates: k2 appears in the set.
+    server.reset().await;
+    Mock::given(method("GET"))
+        .and(path("/jwks.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(jwks(&[&one, &two])))
+        .mount(&server)
+        .await;
+    assert!(verifier.verify_async(&t2).await.is_ok());
+    assert!(verifier.verify_async(&t1).await.is_ok());
+}
+
+#[tokio::test]
+async fn remote_jwks_refresh_is_rate_limited() {
+    let one = issuer("rsa-private.pem", "k1");
+    let two = issuer("rsa2-private.pem", "k2");
+    let server = jwks_server(&jwks(&[&one])).await;
+    let verifier = TokenVerifier::builder()
+        .jwks_url(format!("{}/jwks.json", server.uri()))
+        .jwks_refresh_interval(Duration::from_secs(3600))
+        .build()
+        .unwrap();
+    verifier.refresh_jwks().await.unwrap();
+    let t2 = two.issue(&two.claims("u", "o", "e")).unwrap();
+    for _ in 0..5 {
+        let err = verifier.verify_async(&t2).await.unwrap_err();
+        assert_eq!(err.kind(), AuthErrorKind::UnknownKey);
+    }
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn last_good_keys_keep_serving_while_the_endpoint_is_down() {
+    let one = issuer("rsa-private.pem", "k1");
+    let two = issuer("rsa2-private.pem", "k2");
+    let server = jwks_server(&jwks(&[&one])).await;
+    let verifier = TokenVerifier::builder()
+        .jwks_url(format!("{}/jwks.json", server.uri()))
+        .jwks_refresh_interval(Duration::ZERO)
+        .build()
+        .unwrap();
+    verifier.refresh_jwks().await.unwrap();
+    server.reset().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let t1 = one.issue(&one.claims("u", "o", "e")).unwrap();
+    let t2 = two.issue(&two.claims("u", "o", "e")).unwrap();
+    assert!(verifier.verify_async(&t1).await.is_ok());
+    assert_eq!(
+        verifier.verify_async(&t2).await.unwrap_err().kind(),
+        AuthErrorKind::UnknownKey
+    );
+    assert_eq!(
+        verifier.refresh_jwks().await.unwrap_err().kind(),
+        AuthErrorKind::KeyUnavailable
+    );
+    assert!(verifier.verify(&t1).is_ok());
+}
+
+#[tokio::test]
+async fn no_keys_and_endpoint_down_is_key_unavailable() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let verifier = TokenVerifier::builder()
+        .jwks_url(format!("{}/jwks.json", server.uri()))
+        .build()
+        .unwrap();
+    let one = issuer("rsa-private.pem", "k1");
+    let token = one.issue(&one.claims("u", "o", "e")).unwrap();
+    let err = verifier.verify_async(&token).await.unwrap_err();
+    assert_eq!(err.kind(), AuthErrorKind::KeyUnavailable);
+    assert_eq!(err.status(), http::StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn verify_sends_the_bearer() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/verify"))
+        .and(header("authorization", "Bearer tok"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "success": true, "message": "ok",
+            "data": {"valid": true, "user": {"id": "u", "email": "e"}, "claims": {"sub": "u"}}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = AuthClient::new(Transport::new(&server.uri()).unwrap());
+    let verified = client.verify("tok").await.unwrap();
+    assert!(verified.valid);
+}
