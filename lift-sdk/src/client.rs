@@ -30,7 +30,7 @@ use crate::gateway::GatewayClient;
 ///
 /// # async fn run() -> Result<(), lift_core::Error> {
 /// let client = LiftClient::new(LiftConfig::new("http://localhost:8000")?.token("eyJ…"))?;
-/// let found = client.memory().search(&SearchRequest::new("campaign lift")).await?;
+/// let found = client.memory().search(SearchRequest::new("campaign lift")).await?;
 /// println!("{} hits", found.count);
 /// # Ok(()) }
 /// ```
