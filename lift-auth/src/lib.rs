@@ -1,17 +1,21 @@
 //! Identity for Lift OS Core: who is calling, and may they.
 //!
-//! This crate holds the shared identity types ([`Claims`], [`Role`], [`Permission`],
-//! [`UserContext`]), and the gateway's bearer and header parsing. Its optional features add
-//! the axum auth layer and the auth-service client with token providers.
+//! The shared identity types ([`Claims`], [`Role`], [`SubscriptionTier`], [`Permission`],
+//! [`PermissionSet`], [`UserContext`]), token verification ([`TokenVerifier`]: HS256 with
+//! the shared secret, RS256/ES256/EdDSA, JWKS by `kid`) and issuing ([`TokenIssuer`]), and
+//! the gateway's bearer and header parsing. Optional features add the axum auth layer and
+//! the auth-service client with token providers.
 //!
 //! ```no_run
-//! use lift_auth::{Role, UserContext};
+//! use lift_auth::{Permission, Role, TokenVerifier, UserContext};
 //!
-//! # fn run(headers: &http::HeaderMap) -> lift_auth::Result<()> {
-//! // Behind the gateway, a module reads the caller from the injected headers.
-//! let caller = UserContext::from_headers(headers)?;
-//! if caller.has_role(&Role::Admin) {
-//!     println!("{} administers {}", caller.user_id(), caller.org_id());
+//! # fn run(bearer_token: &str) -> lift_auth::Result<()> {
+//! let verifier = TokenVerifier::hs256(std::env::var("JWT_SECRET").unwrap_or_default())?;
+//! let claims = verifier.verify(bearer_token)?;
+//! let caller = UserContext::from_claims(&claims);
+//! let write: Permission = "memory:write".parse()?;
+//! if caller.has_role(&Role::Admin) || claims.effective_permissions().allows(&write) {
+//!     println!("{} may write to {}", caller.user_id(), caller.memory_context());
 //! }
 //! # Ok(()) }
 //! ```
@@ -20,8 +24,8 @@
 //!
 //! | flag | default | enables |
 //! |---|---|---|
-//! | `axum` | no | the auth `Layer`, extractors and permission/role guards (axum, tower) |
-//! | `client` | no | the auth-service client and the token providers (on `lift-core`) |
+//! | `axum` | no | `JwtAuthLayer` (modes `Jwt`, `GatewayHeaders`, `JwtOrGatewayHeaders`), extractors and the permission/role guards of `layer` (axum, tower) |
+//! | `client` | no | `AuthClient`, the token providers of `provider`, and JWKS fetched from a URL (on `lift-core`) |
 //!
 //! Without features the crate depends on no HTTP client and no web framework.
 #![cfg_attr(docsrs, feature(doc_cfg))]
