@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use lift_auth::{Role, StaticToken, UserContext, UserContextHeaders};
+use lift_auth::{AuthClient, LoginSession, Role, StaticToken, UserContext, UserContextHeaders};
 use lift_core::{AuthProvider, Error, RetryPolicy, Transport};
 use lift_memory_client::MemoryClient;
 use lift_registry_client::RegistryClient;
@@ -42,7 +42,7 @@ pub struct LiftClient {
 struct Inner {
     config: LiftConfig,
     credentials: Option<Arc<dyn AuthProvider>>,
-    auth_transport: Transport,
+    auth: AuthClient,
     gateway: GatewayClient,
     memory: MemoryClient,
     registry: RegistryClient,
@@ -108,11 +108,11 @@ impl LiftClient {
         &self.inner.registry
     }
 
-    /// The transport of the auth service (`{gateway}/auth` or the auth service's own URL),
-    /// with no credentials: login and register are public.
+    /// The auth-service client (`{gateway}/auth` or the auth service's own URL), with no
+    /// default credentials: register and login are public.
     #[must_use]
-    pub fn auth_transport(&self) -> &Transport {
-        &self.inner.auth_transport
+    pub fn auth(&self) -> &AuthClient {
+        &self.inner.auth
     }
 }
 
@@ -192,9 +192,10 @@ impl LiftClientBuilder {
             Routing::Gateway => transport("auth", prefixed(&config.gateway_url, "auth"), None)?,
             Routing::Direct => transport("auth", config.auth_url.clone(), None)?,
         };
+        let auth = AuthClient::new(auth_transport);
         let credentials = match credentials {
             Some(provider) => Some(provider),
-            None => default_credentials(&config.credentials, &auth_transport)?,
+            None => default_credentials(&config.credentials, &auth),
         };
         let service_auth = match config.routing {
             Routing::Gateway => credentials.clone(),
@@ -224,7 +225,7 @@ impl LiftClientBuilder {
             inner: Arc::new(Inner {
                 config,
                 credentials,
-                auth_transport,
+                auth,
                 gateway,
                 memory,
                 registry,
@@ -244,17 +245,18 @@ impl fmt::Debug for LiftClientBuilder {
 
 fn default_credentials(
     credentials: &Credentials,
-    _auth: &Transport,
-) -> Result<Option<Arc<dyn AuthProvider>>, Error> {
-    Ok(match credentials {
+    auth: &AuthClient,
+) -> Option<Arc<dyn AuthProvider>> {
+    match credentials {
         Credentials::None => None,
         Credentials::Token(token) => Some(Arc::new(StaticToken::new(token.expose()))),
-        Credentials::Login { .. } => {
-            return Err(Error::builder(
-                "login credentials are not wired into LiftClient yet: pass a token",
-            ));
-        }
-    })
+        // Logs in on first use, and again before the token expires.
+        Credentials::Login { email, password } => Some(Arc::new(LoginSession::new(
+            auth.clone(),
+            email.as_str(),
+            password.expose(),
+        ))),
+    }
 }
 
 /// `base` with one more path segment: `http://gw:8000/` + `memory` → `http://gw:8000/memory`.

@@ -162,3 +162,48 @@ fn the_client_is_cheap_to_share() {
     fn assert_traits<T: Clone + Send + Sync + 'static>() {}
     assert_traits::<LiftClient>();
 }
+
+#[tokio::test]
+async fn login_credentials_log_in_once_then_send_the_token() {
+    let gateway = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/auth/login"))
+        .and(wiremock::matchers::body_json(json!({"email": "admin@lift.dev", "password": "admin123"})))
+        .respond_with(envelope(&json!({
+            "access_token": "issued-token", "token_type": "bearer", "expires_in": 86400,
+            "user": {"id": "u-1", "email": "admin@lift.dev", "username": "admin", "full_name": null,
+                     "is_active": true, "is_verified": true, "last_login": "2026-11-23T07:27:33.139892+00:00"}
+        })))
+        .expect(1)
+        .mount(&gateway)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/memory/search"))
+        .and(header("authorization", "Bearer issued-token"))
+        .respond_with(search_answer())
+        .expect(2)
+        .mount(&gateway)
+        .await;
+    let config = LiftConfig::new(&gateway.uri())
+        .unwrap()
+        .login("admin@lift.dev", "admin123");
+    let client = LiftClient::new(config).unwrap();
+
+    client
+        .memory()
+        .search(SearchRequest::new("a"))
+        .await
+        .unwrap();
+    client
+        .memory()
+        .search(SearchRequest::new("b"))
+        .await
+        .unwrap();
+
+    let login = &gateway.received_requests().await.unwrap()[0];
+    assert!(
+        !login.headers.contains_key("authorization"),
+        "login is public"
+    );
+    assert!(!format!("{client:?}").contains("admin123"));
+}
