@@ -2,14 +2,19 @@
 //! the gateway client.
 //!
 //! ```no_run
-//! use lift_sdk::{LiftConfig, GatewayClient};
+//! use lift_sdk::{LiftClient, LiftConfig};
+//! use lift_sdk::memory::StoreRequest;
 //!
 //! # async fn run() -> Result<(), lift_core::Error> {
-//! let config = LiftConfig::from_env()?;
-//! let gateway = GatewayClient::new(lift_core::Transport::new(config.gateway_url.as_str())?);
-//! println!("gateway is {}", gateway.health().await?.status);
+//! let client = LiftClient::new(LiftConfig::from_env()?)?;
+//! println!("gateway is {}", client.gateway().health().await?.status);
+//! let stored = client.memory().store(StoreRequest::new("Q3 campaign lifted signups 12%")).await?;
+//! println!("stored as {}", stored.memory_id);
 //! # Ok(()) }
 //! ```
+//!
+//! The member crates are re-exported as modules: [`auth`], [`core`], [`memory`],
+//! [`registry`]. Guides: `docs/sdk.md` in the repository.
 //!
 //! # Feature flags
 //!
