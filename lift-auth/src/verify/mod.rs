@@ -120,10 +120,9 @@ impl TokenVerifier {
     }
 
     /// Like [`verify`](Self::verify), but when the token names a `kid` that a remote JWKS
-    /// (see [`jwks_url`](TokenVerifierBuilder::jwks_url)) does not have cached, fetches the
-    /// set first, at most once per
-    /// [`jwks_refresh_interval`](TokenVerifierBuilder::jwks_refresh_interval). While the
-    /// endpoint is down, the last good keys keep serving.
+    /// (`TokenVerifierBuilder::jwks_url`, feature `client`) does not have cached, fetches
+    /// the set first, at most once per `jwks_refresh_interval`. While the endpoint is down,
+    /// the last good keys keep serving.
     ///
     /// # Errors
     ///
