@@ -2,8 +2,9 @@
 //! service, with retries, a circuit breaker, typed errors and tolerant decoding.
 //!
 //! Every typed client (`lift-memory-client`, `lift-registry-client`, the auth and gateway
-//! clients) is built on this crate and returns its [`Error`]. Use it directly to call a
-//! service or route that has no typed client yet.
+//! clients) is built on this crate and returns its [`Error`], and the typed clients share one
+//! [`ServiceClientBuilder`] for their gateway and direct routing modes. Use it directly to
+//! call a service or route that has no typed client yet.
 //!
 //! ```no_run
 //! use lift_core::{RetryPolicy, Transport};
@@ -50,6 +51,7 @@ mod path;
 mod response;
 mod retry;
 mod secret;
+mod service;
 mod timestamp;
 mod transport;
 
@@ -73,6 +75,8 @@ pub use response::Response;
 pub use retry::{RetryBudget, RetryPolicy};
 #[doc(inline)]
 pub use secret::Secret;
+#[doc(inline)]
+pub use service::{ServiceClient, ServiceClientBuilder};
 #[doc(inline)]
 pub use timestamp::Timestamp;
 #[doc(inline)]

@@ -3,10 +3,12 @@
 use std::sync::Arc;
 
 use lift_auth::{StaticToken, UserContext, UserContextHeaders};
-use lift_core::{AuthProvider, Transport};
+use lift_core::{AuthProvider, ServiceClient, ServiceClientBuilder, Transport};
 
-use crate::builder::MemoryClientBuilder;
-use crate::gateway::GatewayAuth;
+/// Configures a [`MemoryClient`] from URLs: `gateway_url` (calls go to `{gateway}/memory`)
+/// or `service_url` (memory's own URL), credentials and transport settings. See
+/// [`MemoryClient::builder`].
+pub type MemoryClientBuilder = ServiceClientBuilder<MemoryClient>;
 
 /// A typed client for the Lift OS Core memory service.
 ///
@@ -49,7 +51,6 @@ use crate::gateway::GatewayAuth;
 #[derive(Debug, Clone)]
 pub struct MemoryClient {
     pub(crate) transport: Transport,
-    through_gateway: bool,
 }
 
 impl MemoryClient {
@@ -58,41 +59,56 @@ impl MemoryClient {
     /// prefer [`through_gateway`](Self::through_gateway).
     #[must_use]
     pub fn new(transport: Transport) -> Self {
-        Self {
-            transport,
-            through_gateway: false,
-        }
+        Self { transport }
     }
 
     /// A client over a gateway transport (base URL `{gateway}/memory`, bearer-token
-    /// credentials). Like [`new`](Self::new), but no user-context header ever leaves it,
+    /// credentials). Like [`new`](Self::new), but on a
+    /// [`Transport::through_gateway`] copy: no user-context header ever leaves it,
     /// whatever the transport's provider, a later [`for_provider`](Self::for_provider) or
     /// the transport's default headers add; so [`for_context`](Self::for_context) sends no
     /// identity at all here: use [`for_token`](Self::for_token).
     #[must_use]
     #[allow(
         clippy::needless_pass_by_value,
-        reason = "takes the transport like `new` does; the copy only swaps its credentials"
+        reason = "takes the transport like `new` does; the copy only sets the gateway flag"
     )]
     pub fn through_gateway(transport: Transport) -> Self {
-        let provider = transport.auth().cloned();
-        let guarded = transport.with_auth(Arc::new(GatewayAuth::new(provider)));
-        Self {
-            transport: guarded,
-            through_gateway: true,
-        }
+        Self::new(transport.through_gateway())
     }
 
-    /// Starts configuring a client from URLs (gateway or direct), credentials and transport
-    /// settings.
+    /// Starts configuring a client from URLs, credentials and transport settings. Choose
+    /// exactly one routing mode: [`gateway_url`](ServiceClientBuilder::gateway_url)
+    /// (through the gateway, at `{gateway}/memory`, with a bearer token; no user-context
+    /// header ever leaves the client) or [`service_url`](ServiceClientBuilder::service_url)
+    /// (memory's own URL, inside the platform network, with the user-context headers). To
+    /// reuse a [`Transport`] you already have, use [`through_gateway`](Self::through_gateway)
+    /// or [`new`](Self::new) instead.
+    ///
+    /// ```no_run
+    /// use std::sync::Arc;
+    /// use std::time::Duration;
+    ///
+    /// use lift_auth::StaticToken;
+    /// use lift_memory_client::MemoryClient;
+    ///
+    /// # fn run(token: String) -> Result<(), lift_memory_client::Error> {
+    /// let memory = MemoryClient::builder()
+    ///     .gateway_url("http://localhost:8000")
+    ///     .auth(Arc::new(StaticToken::new(token)))
+    ///     .timeout(Duration::from_secs(10))
+    ///     .build()?;
+    /// # drop(memory); Ok(()) }
+    /// ```
     pub fn builder() -> MemoryClientBuilder {
-        MemoryClientBuilder::new()
+        ServiceClientBuilder::new()
     }
 
-    /// Whether this client was built with [`through_gateway`](Self::through_gateway).
+    /// Whether this client talks to the gateway and strips user-context headers (see
+    /// [`Transport::is_through_gateway`]).
     #[must_use]
     pub fn is_through_gateway(&self) -> bool {
-        self.through_gateway
+        self.transport.is_through_gateway()
     }
 
     /// The transport underneath, for calling a memory route this client does not cover.
@@ -143,19 +159,20 @@ impl MemoryClient {
     /// provider on a direct one: a provider that adds `X-User-*` headers must never be used
     /// towards the gateway, which would let them override the token's identity.
     ///
-    /// On a [`through_gateway`](Self::through_gateway) client the provider is wrapped so
-    /// that its user-context headers are stripped.
+    /// On a [`through_gateway`](Self::through_gateway) client the transport strips the
+    /// provider's user-context headers.
     #[must_use]
     pub fn for_provider(&self, provider: Arc<dyn AuthProvider>) -> Self {
-        let provider: Arc<dyn AuthProvider> = if self.through_gateway {
-            Arc::new(GatewayAuth::new(Some(provider)))
-        } else {
-            provider
-        };
-        Self {
-            transport: self.transport.with_auth(provider),
-            through_gateway: self.through_gateway,
-        }
+        Self::new(self.transport.with_auth(provider))
+    }
+}
+
+impl ServiceClient for MemoryClient {
+    const SERVICE: &'static str = "memory";
+    const GATEWAY_PREFIX: &'static str = "memory";
+
+    fn from_transport(transport: Transport) -> Self {
+        Self::new(transport)
     }
 }
 
@@ -167,5 +184,35 @@ mod tests {
     fn client_is_clone_send_sync_static() {
         fn assert_traits<T: Clone + Send + Sync + 'static>() {}
         assert_traits::<MemoryClient>();
+    }
+
+    #[test]
+    fn exactly_one_routing_mode() {
+        let none = MemoryClient::builder().build().unwrap_err();
+        let both = MemoryClient::builder()
+            .gateway_url("http://gw:8000")
+            .service_url("http://memory:8003")
+            .build()
+            .unwrap_err();
+        assert_eq!(none.kind(), lift_core::ErrorKind::Builder);
+        assert_eq!(both.kind(), lift_core::ErrorKind::Builder);
+    }
+
+    #[test]
+    fn the_gateway_url_gets_the_memory_prefix() {
+        let client = MemoryClient::builder()
+            .gateway_url("http://gw:8000/")
+            .build()
+            .unwrap();
+        assert_eq!(
+            client.transport().base_url().as_str(),
+            "http://gw:8000/memory"
+        );
+        assert!(client.is_through_gateway());
+        let direct = MemoryClient::builder()
+            .service_url("http://memory:8003")
+            .build()
+            .unwrap();
+        assert!(!direct.is_through_gateway());
     }
 }

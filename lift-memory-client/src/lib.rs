@@ -36,19 +36,15 @@
 //! | `native-tls` | no | TLS through the platform's library (forwarded to `lift-core`) |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod builder;
 mod calls;
 mod client;
-mod gateway;
 mod ids;
 mod model;
 mod request;
 mod search_type;
 
 #[doc(inline)]
-pub use builder::MemoryClientBuilder;
-#[doc(inline)]
-pub use client::MemoryClient;
+pub use client::{MemoryClient, MemoryClientBuilder};
 #[doc(inline)]
 pub use ids::{MemoryId, SpaceId};
 #[doc(inline)]

@@ -68,6 +68,13 @@ impl TransportBuilder {
         }
     }
 
+    /// Replaces the base URL given to [`Transport::builder`], for builders that learn it
+    /// late (see [`ServiceClientBuilder`](crate::ServiceClientBuilder)).
+    pub(crate) fn base_url(mut self, base_url: String) -> Self {
+        self.base_url = base_url;
+        self
+    }
+
     /// The service name used in spans and errors (default: the base URL's host).
     pub fn service(mut self, name: impl Into<String>) -> Self {
         self.service = Some(name.into());

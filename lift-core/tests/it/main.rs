@@ -8,5 +8,6 @@ mod captures;
 mod circuit;
 mod decode;
 mod retry;
+mod service;
 mod support;
 mod timestamps;

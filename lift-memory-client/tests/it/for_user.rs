@@ -141,7 +141,7 @@ async fn the_builder_sets_up_either_routing_mode() {
         .build()
         .unwrap();
     let direct = MemoryClient::builder()
-        .memory_url(server.uri())
+        .service_url(server.uri())
         .auth(Arc::new(UserContextHeaders::new(UserContext::new(
             "u", "o",
         ))))

@@ -1,15 +1,12 @@
 //! The registry client.
 
 mod body;
-mod builder;
 
 use std::sync::Arc;
 
 use lift_auth::{StaticToken, UserContext, UserContextHeaders};
-use lift_core::{AuthProvider, Error, Transport};
+use lift_core::{AuthProvider, Error, ServiceClient, ServiceClientBuilder, Transport};
 use serde::Deserialize;
-
-pub use builder::RegistryClientBuilder;
 
 use crate::health::{HealthSummary, ModuleHealthReport};
 use crate::id::ModuleId;
@@ -18,7 +15,11 @@ use crate::page::{ListModules, MAX_PAGE_SIZE, Page};
 use crate::record::{ModuleRecord, Registration, UpdatedModule};
 use crate::update::ModuleUpdate;
 use body::RegistrationBody;
-use builder::GatewayAuth;
+
+/// Configures a [`RegistryClient`] from URLs: `gateway_url` (calls go to
+/// `{gateway}/registry`) or `service_url` (the registry's own URL), credentials and
+/// transport settings. See [`RegistryClient::builder`].
+pub type RegistryClientBuilder = ServiceClientBuilder<RegistryClient>;
 
 /// The hint added to a `403` on a write: the registry checks roles, not permissions.
 pub(crate) const WRITE_ROLE_HINT: &str = "requires the admin or developer role";
@@ -37,7 +38,7 @@ pub(crate) const WRITE_ROLE_HINT: &str = "requires the admin or developer role";
 ///   (`RegistryClient::builder().gateway_url(…)`). The gateway turns the token into the
 ///   user-context headers; the client never sends `X-User-*` itself (contract §10 D15).
 /// - **direct**: the registry's own URL and the user-context headers `X-User-ID`,
-///   `X-Org-ID` and `X-User-Roles` (`RegistryClient::builder().registry_url(…)`), for
+///   `X-Org-ID` and `X-User-Roles` (`RegistryClient::builder().service_url(…)`), for
 ///   services inside the platform network.
 ///
 /// Reads need any authenticated caller. Writes ([`register`](Self::register),
@@ -61,7 +62,7 @@ pub(crate) const WRITE_ROLE_HINT: &str = "requires the admin or developer role";
 ///
 /// // Directly, inside the platform network, as a developer.
 /// let direct = RegistryClient::builder()
-///     .registry_url("http://registry:8005")
+///     .service_url("http://registry:8005")
 ///     .build()?
 ///     .for_context(&UserContext::new("ops", "ops").with_roles([Role::Developer]));
 /// let registered = direct.register(&ModuleManifest::from_path("module.json")?).await?;
@@ -71,7 +72,6 @@ pub(crate) const WRITE_ROLE_HINT: &str = "requires the admin or developer role";
 #[derive(Debug, Clone)]
 pub struct RegistryClient {
     transport: Transport,
-    through_gateway: bool,
 }
 
 impl RegistryClient {
@@ -83,32 +83,46 @@ impl RegistryClient {
     /// also strips user-context headers.
     #[must_use]
     pub fn new(transport: Transport) -> Self {
-        Self {
-            transport,
-            through_gateway: false,
-        }
+        Self { transport }
     }
 
     /// A client on a gateway transport (base URL `{gateway}/registry`, bearer-token
-    /// credentials): like [`new`](Self::new), but any user-context header the transport's
-    /// provider (or a later [`for_provider`](Self::for_provider)) adds is stripped, so the
-    /// gateway's own, taken from the token, are the ones the registry sees.
+    /// credentials): like [`new`](Self::new), but on a [`Transport::through_gateway`] copy,
+    /// so any user-context header the transport's provider (or a later
+    /// [`for_provider`](Self::for_provider)) adds is stripped and the gateway's own, taken
+    /// from the token, are the ones the registry sees.
     #[must_use]
+    #[allow(
+        clippy::needless_pass_by_value,
+        reason = "takes the transport like `new` does; the copy only sets the gateway flag"
+    )]
     pub fn through_gateway(transport: Transport) -> Self {
-        let provider = transport.auth().cloned();
-        let client = Self {
-            transport,
-            through_gateway: true,
-        };
-        match provider {
-            Some(provider) => client.for_provider(provider),
-            None => client,
-        }
+        Self::new(transport.through_gateway())
     }
 
-    /// Starts configuring a client for one of the two routing modes.
+    /// Starts configuring a client for one of the two routing modes: exactly one of
+    /// [`gateway_url`](ServiceClientBuilder::gateway_url) (through the gateway, at
+    /// `{gateway}/registry`, with a bearer token; user-context headers are stripped) and
+    /// [`service_url`](ServiceClientBuilder::service_url) (the registry's own URL, with the
+    /// user-context headers).
+    ///
+    /// ```no_run
+    /// use std::sync::Arc;
+    /// use std::time::Duration;
+    ///
+    /// use lift_auth::StaticToken;
+    /// use lift_registry_client::RegistryClient;
+    ///
+    /// # fn run(token: String) -> Result<(), lift_registry_client::Error> {
+    /// let registry = RegistryClient::builder()
+    ///     .gateway_url("http://localhost:8000")
+    ///     .auth(Arc::new(StaticToken::new(token)))
+    ///     .timeout(Duration::from_secs(10))
+    ///     .build()?;
+    /// # drop(registry); Ok(()) }
+    /// ```
     pub fn builder() -> RegistryClientBuilder {
-        RegistryClientBuilder::new()
+        ServiceClientBuilder::new()
     }
 
     /// The transport this client sends through.
@@ -128,7 +142,7 @@ impl RegistryClient {
     /// A copy that acts as the user of `context`, sending the user-context headers
     /// (`X-User-ID`, `X-Org-ID`, `X-User-Roles`, …): the credentials for direct calls
     /// inside the platform network. On a client built with
-    /// [`gateway_url`](RegistryClientBuilder::gateway_url) those headers are stripped, so
+    /// [`gateway_url`](ServiceClientBuilder::gateway_url) those headers are stripped, so
     /// such a copy sends no credentials at all.
     ///
     /// ```no_run
@@ -136,7 +150,7 @@ impl RegistryClient {
     /// use lift_registry_client::{ModuleManifest, RegistryClient};
     ///
     /// # async fn run(manifest: ModuleManifest) -> Result<(), lift_registry_client::Error> {
-    /// let registry = RegistryClient::builder().registry_url("http://registry:8005").build()?;
+    /// let registry = RegistryClient::builder().service_url("http://registry:8005").build()?;
     /// let operator = UserContext::new("ops", "ops").with_roles([Role::Developer]);
     /// let registered = registry.for_context(&operator).register(&manifest).await?;
     /// # drop(registered); Ok(()) }
@@ -151,15 +165,7 @@ impl RegistryClient {
     /// Towards the gateway, any user-context header the provider adds is stripped.
     #[must_use]
     pub fn for_provider(&self, provider: Arc<dyn AuthProvider>) -> Self {
-        let provider: Arc<dyn AuthProvider> = if self.through_gateway {
-            Arc::new(GatewayAuth::new(provider))
-        } else {
-            provider
-        };
-        Self {
-            transport: self.transport.with_auth(provider),
-            through_gateway: self.through_gateway,
-        }
+        Self::new(self.transport.with_auth(provider))
     }
 
     /// Registers a module (`POST /modules`): validates the manifest, sends the ten fields
@@ -347,6 +353,15 @@ impl RegistryClient {
         // Newest first; records without a timestamp go last, in listing order.
         found.sort_by_key(|module| std::cmp::Reverse(module.created_at));
         Ok(found)
+    }
+}
+
+impl ServiceClient for RegistryClient {
+    const SERVICE: &'static str = "registry";
+    const GATEWAY_PREFIX: &'static str = "registry";
+
+    fn from_transport(transport: Transport) -> Self {
+        Self::new(transport)
     }
 }
 

@@ -252,7 +252,7 @@ async fn for_token_and_for_context_pick_the_credentials() {
         .unwrap()
         .for_token(TOKEN);
     let direct = RegistryClient::builder()
-        .registry_url(server.uri())
+        .service_url(server.uri())
         .build()
         .unwrap()
         .for_context(&user_context());
@@ -266,11 +266,11 @@ fn the_builder_needs_exactly_one_routing_mode() {
     let neither = RegistryClient::builder().build().unwrap_err();
     let both = RegistryClient::builder()
         .gateway_url("http://localhost:8000")
-        .registry_url("http://localhost:8005")
+        .service_url("http://localhost:8005")
         .build()
         .unwrap_err();
     let bad_url = RegistryClient::builder()
-        .registry_url("localhost:8005")
+        .service_url("localhost:8005")
         .build()
         .unwrap_err();
 

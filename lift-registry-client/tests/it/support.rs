@@ -213,7 +213,7 @@ impl Mode {
                 .build()
                 .unwrap(),
             Self::Direct => builder
-                .registry_url(uri)
+                .service_url(uri)
                 .auth(Arc::new(UserContextHeaders::new(user_context())))
                 .build()
                 .unwrap(),
