@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use lift_auth::{AuthClient, LoginSession, Role, StaticToken, UserContext, UserContextHeaders};
-use lift_core::{AuthProvider, Error, RetryPolicy, Transport};
+use lift_core::{AuthProvider, Error, RetryPolicy, ServiceClient, ServiceClientBuilder, Transport};
 use lift_memory_client::MemoryClient;
 use lift_registry_client::RegistryClient;
 use url::Url;
@@ -171,28 +171,13 @@ impl LiftClientBuilder {
             Some(client) => client,
             None => lift_core::default_http_client()?,
         };
-        let through_gateway = config.routing == Routing::Gateway;
-        let transport = |service: &str, base: Url, auth: Option<Arc<dyn AuthProvider>>| {
-            let mut builder = Transport::builder(base.as_str())
-                .service(service)
-                .http_client(http.clone())
-                .timeout(config.timeout);
-            if through_gateway || service == "gateway" {
-                builder = builder.through_gateway();
-            }
-            if let Some(policy) = &retry_policy {
-                builder = builder.retry_policy(policy.clone());
-            }
-            if let Some(auth) = auth {
-                builder = builder.auth(auth);
-            }
-            builder.build()
+        let routes = Routes {
+            config: &config,
+            http: &http,
+            retry_policy: retry_policy.as_ref(),
         };
-        let auth_transport = match config.routing {
-            Routing::Gateway => transport("auth", prefixed(&config.gateway_url, "auth"), None)?,
-            Routing::Direct => transport("auth", config.auth_url.clone(), None)?,
-        };
-        let auth = AuthClient::new(auth_transport);
+        // Register and login are public: the auth client carries no credentials.
+        let auth: AuthClient = routes.client(&config.auth_url, None)?;
         let credentials = match credentials {
             Some(provider) => Some(provider),
             None => default_credentials(&config.credentials, &auth),
@@ -205,22 +190,10 @@ impl LiftClientBuilder {
                 Arc::new(UserContextHeaders::new(context)) as Arc<dyn AuthProvider>
             }),
         };
-        let (memory_base, registry_base) = match config.routing {
-            Routing::Gateway => (
-                prefixed(&config.gateway_url, "memory"),
-                prefixed(&config.gateway_url, "registry"),
-            ),
-            Routing::Direct => (config.memory_url.clone(), config.registry_url.clone()),
-        };
-        let registry =
-            RegistryClient::new(transport("registry", registry_base, service_auth.clone())?);
-        let memory = MemoryClient::new(transport("memory", memory_base, service_auth)?);
-        let gateway = GatewayClient::new(transport(
-            "gateway",
-            config.gateway_url.clone(),
-            credentials.clone(),
-        )?)
-        .with_registry(registry.clone());
+        let registry: RegistryClient = routes.client(&config.registry_url, service_auth.clone())?;
+        let memory: MemoryClient = routes.client(&config.memory_url, service_auth)?;
+        let gateway = GatewayClient::new(routes.gateway_transport(credentials.clone())?)
+            .with_registry(registry.clone());
         Ok(LiftClient {
             inner: Arc::new(Inner {
                 config,
@@ -259,11 +232,49 @@ fn default_credentials(
     }
 }
 
-/// `base` with one more path segment: `http://gw:8000/` + `memory` → `http://gw:8000/memory`.
-fn prefixed(base: &Url, segment: &str) -> Url {
-    let mut url = base.clone();
-    if let Ok(mut segments) = url.path_segments_mut() {
-        segments.pop_if_empty().push(segment);
+/// What every client of one `LiftClient` shares: routing, pool, time-out, retries.
+struct Routes<'a> {
+    config: &'a LiftConfig,
+    http: &'a reqwest::Client,
+    retry_policy: Option<&'a RetryPolicy>,
+}
+
+impl Routes<'_> {
+    /// A service client, through the gateway or at `direct_url` as the routing says.
+    fn client<C: ServiceClient>(
+        &self,
+        direct_url: &Url,
+        auth: Option<Arc<dyn AuthProvider>>,
+    ) -> Result<C, Error> {
+        let builder = ServiceClientBuilder::<C>::new()
+            .http_client(self.http.clone())
+            .timeout(self.config.timeout);
+        let mut builder = match self.config.routing {
+            Routing::Gateway => builder.gateway_url(self.config.gateway_url.as_str()),
+            Routing::Direct => builder.service_url(direct_url.as_str()),
+        };
+        if let Some(policy) = self.retry_policy {
+            builder = builder.retry_policy(policy.clone());
+        }
+        if let Some(auth) = auth {
+            builder = builder.auth(auth);
+        }
+        builder.build()
     }
-    url
+
+    /// The gateway's own transport, whatever the routing: it always takes the bearer token.
+    fn gateway_transport(&self, auth: Option<Arc<dyn AuthProvider>>) -> Result<Transport, Error> {
+        let mut builder = Transport::builder(self.config.gateway_url.as_str())
+            .service("gateway")
+            .http_client(self.http.clone())
+            .timeout(self.config.timeout)
+            .through_gateway();
+        if let Some(policy) = self.retry_policy {
+            builder = builder.retry_policy(policy.clone());
+        }
+        if let Some(auth) = auth {
+            builder = builder.auth(auth);
+        }
+        builder.build()
+    }
 }

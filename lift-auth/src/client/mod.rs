@@ -105,3 +105,12 @@ impl AuthClient {
             .await
     }
 }
+
+impl lift_core::ServiceClient for AuthClient {
+    const SERVICE: &'static str = "auth";
+    const GATEWAY_PREFIX: &'static str = "auth";
+
+    fn from_transport(transport: Transport) -> Self {
+        Self::new(transport)
+    }
+}
