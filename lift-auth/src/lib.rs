@@ -74,7 +74,7 @@ pub use layer::{AuthMode, Authenticated, JwtAuthLayer, RequirePermission, Requir
 pub use permission::{Permission, PermissionSet};
 #[cfg(feature = "client")]
 #[doc(inline)]
-pub use provider::{LoginSession, ServiceTokenSigner, StaticToken, UserContextHeaders};
+pub use provider::{Caller, LoginSession, ServiceTokenSigner, StaticToken, UserContextHeaders};
 #[doc(inline)]
 pub use role::Role;
 #[doc(inline)]

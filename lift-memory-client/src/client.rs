@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use lift_auth::{StaticToken, UserContext, UserContextHeaders};
+use lift_auth::{Caller, Token, UserContext};
 use lift_core::{AuthProvider, ServiceClient, ServiceClientBuilder, Transport};
 
 /// Configures a [`MemoryClient`] from URLs: `gateway_url` (calls go to `{gateway}/memory`)
@@ -117,6 +117,20 @@ impl MemoryClient {
         &self.transport
     }
 
+    /// A copy that acts for `caller`: their bearer token ([`Caller::Token`]) or their user
+    /// context as headers ([`Caller::Context`]), whichever the handler has. Cheap: it
+    /// shares the connection pool, the retry budget and the circuit breaker.
+    ///
+    /// ```no_run
+    /// # async fn run(memory: lift_memory_client::MemoryClient, caller: lift_auth::UserContext) -> Result<(), lift_memory_client::Error> {
+    /// let found = memory.for_user(&caller).search("campaign lift").await?;
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn for_user(&self, caller: impl Into<Caller>) -> Self {
+        self.for_provider(caller.into().into_provider())
+    }
+
     /// A copy that acts as the holder of `token` (`Authorization: Bearer <token>`), for calls
     /// through the gateway: typically the token of the request a module is handling.
     ///
@@ -130,7 +144,7 @@ impl MemoryClient {
     /// ```
     #[must_use]
     pub fn for_token(&self, token: impl Into<String>) -> Self {
-        self.for_provider(Arc::new(StaticToken::new(token)))
+        self.for_user(Token::new(token))
     }
 
     /// A copy that acts as the user of `context`, sending the user-context headers
@@ -149,7 +163,7 @@ impl MemoryClient {
     /// ```
     #[must_use]
     pub fn for_context(&self, context: &UserContext) -> Self {
-        self.for_provider(Arc::new(UserContextHeaders::new(context.clone())))
+        self.for_user(context)
     }
 
     /// A copy that sends credentials from `provider` instead, sharing the connection pool,

@@ -8,11 +8,13 @@
 //! | [`LoginSession`] | a bearer token obtained by logging in, renewed before expiry | tools and services with an account |
 //! | [`ServiceTokenSigner`] | a short-lived token signed with the shared secret | services that share `JWT_SECRET` |
 
+mod caller;
 mod login;
 mod service;
 mod static_token;
 mod user_headers;
 
+pub use caller::Caller;
 pub use login::{LoginSession, LoginSessionBuilder};
 pub use service::ServiceTokenSigner;
 pub use static_token::StaticToken;

@@ -155,3 +155,39 @@ async fn the_builder_sets_up_either_routing_mode() {
     // Assert
     assert_eq!(via_gateway, via_direct);
 }
+
+#[tokio::test]
+async fn for_user_takes_a_token_or_a_user_context() {
+    // Arrange: direct routing, where the user context travels as headers.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/context/stats"))
+        .and(header("authorization", "Bearer caller-token"))
+        .and(Absent(&CONTEXT_HEADERS))
+        .respond_with(envelope(json!({"total_contexts": 1}), json!(null)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/context/stats"))
+        .and(header("x-user-id", "user-7"))
+        .and(header("x-org-id", "org-7"))
+        .and(Absent(&["authorization"]))
+        .respond_with(envelope(json!({"total_contexts": 2}), json!(null)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let shared = MemoryClient::new(transport(&server.uri()));
+    let context = UserContext::new("user-7", "org-7");
+
+    // Act
+    let by_token = shared
+        .for_user(lift_auth::Token::new("caller-token"))
+        .context_stats()
+        .await
+        .unwrap();
+    let by_context = shared.for_user(&context).context_stats().await.unwrap();
+
+    // Assert
+    assert_eq!((by_token.total_contexts, by_context.total_contexts), (1, 2));
+}

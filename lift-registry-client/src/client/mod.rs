@@ -4,7 +4,7 @@ mod body;
 
 use std::sync::Arc;
 
-use lift_auth::{StaticToken, UserContext, UserContextHeaders};
+use lift_auth::{Caller, Token, UserContext};
 use lift_core::{AuthProvider, Error, ServiceClient, ServiceClientBuilder, Transport};
 use serde::Deserialize;
 
@@ -131,12 +131,26 @@ impl RegistryClient {
         &self.transport
     }
 
+    /// A copy that acts for `caller`: their bearer token ([`Caller::Token`]) or their user
+    /// context as headers ([`Caller::Context`]), whichever the handler has. Cheap: it
+    /// shares the connection pool, the retry budget and the circuit breaker.
+    ///
+    /// ```no_run
+    /// # async fn run(registry: lift_registry_client::RegistryClient, caller: lift_auth::UserContext) -> Result<(), lift_registry_client::Error> {
+    /// let modules = registry.for_user(&caller).list(&Default::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn for_user(&self, caller: impl Into<Caller>) -> Self {
+        self.for_provider(caller.into().into_provider())
+    }
+
     /// A copy that acts as the holder of `token` (`Authorization: Bearer <token>`): the
     /// credentials for the gateway. Cheap: it shares the connection pool, the retry budget
     /// and the circuit breaker.
     #[must_use]
     pub fn for_token(&self, token: impl Into<String>) -> Self {
-        self.for_provider(Arc::new(StaticToken::new(token)))
+        self.for_user(Token::new(token))
     }
 
     /// A copy that acts as the user of `context`, sending the user-context headers
@@ -157,7 +171,7 @@ impl RegistryClient {
     /// ```
     #[must_use]
     pub fn for_context(&self, context: &UserContext) -> Self {
-        self.for_provider(Arc::new(UserContextHeaders::new(context.clone())))
+        self.for_user(context)
     }
 
     /// A copy that sends credentials from `provider` instead (for example on behalf of
