@@ -184,18 +184,21 @@ impl Error {
     ///
     /// A missing token gets the bare `Bearer` challenge (RFC 6750 §3.1: no error code when
     /// the request had no credentials); a missing permission gets `insufficient_scope` with
-    /// the permission in `scope`.
+    /// the permission in `scope` (a missing role gets no `scope`: a role is not a scope).
+    ///
+    /// The description keeps only the characters RFC 6750 §3 allows in `error_description`
+    /// (printable ASCII except `"` and `\`): `"` and `\` become `'`, any other character
+    /// becomes `?`. The value is therefore always a valid header value.
     #[must_use]
     pub fn www_authenticate(&self) -> String {
         let description = escape_quoted(&self.to_string());
         match self.kind() {
             AuthErrorKind::MissingToken => "Bearer".to_owned(),
             AuthErrorKind::Forbidden => match self.detail() {
-                Some(scope) => format!(
-                    "Bearer error=\"insufficient_scope\", error_description=\"{description}\", scope=\"{}\"",
-                    escape_quoted(scope)
+                Some(scope) if crate::Permission::is_valid_str(scope) => format!(
+                    "Bearer error=\"insufficient_scope\", error_description=\"{description}\", scope=\"{scope}\""
                 ),
-                None => format!(
+                _ => format!(
                     "Bearer error=\"insufficient_scope\", error_description=\"{description}\""
                 ),
             },
@@ -207,10 +210,15 @@ impl Error {
     }
 }
 
+/// `text` reduced to the `error_description` alphabet of RFC 6750 §3
+/// (`%x20-21 / %x23-5B / %x5D-7E`).
 fn escape_quoted(text: &str) -> String {
     text.chars()
-        .filter(|c| !c.is_control())
-        .map(|c| if c == '"' || c == '\\' { '\'' } else { c })
+        .map(|c| match c {
+            '"' | '\\' => '\'',
+            ' '..='~' => c,
+            _ => '?',
+        })
         .collect()
 }
 
@@ -293,5 +301,39 @@ mod tests {
                 .www_authenticate()
                 .contains("scope=\"memory:write\"")
         );
+    }
+
+    #[test]
+    fn descriptions_stay_in_the_rfc_6750_alphabet() {
+        let err = Error::with_detail(
+            AuthErrorKind::InvalidClaim,
+            "say \"hi\" \\ or\tbreak\r\nWWW-Authenticate: x, caf\u{e9}",
+        );
+        let challenge = err.www_authenticate();
+        let description = challenge
+            .strip_prefix("Bearer error=\"invalid_token\", error_description=\"")
+            .and_then(|rest| rest.strip_suffix('"'))
+            .unwrap();
+        assert_eq!(
+            description,
+            "invalid claim: say 'hi' ' or?break??WWW-Authenticate: x, caf?"
+        );
+        assert!(
+            description
+                .bytes()
+                .all(|b| matches!(b, 0x20..=0x21 | 0x23..=0x5B | 0x5D..=0x7E))
+        );
+        assert!(http::HeaderValue::from_str(&challenge).is_ok());
+    }
+
+    #[test]
+    fn a_missing_role_is_not_a_scope() {
+        let challenge = Error::forbidden("role admin").www_authenticate();
+        assert_eq!(
+            challenge,
+            "Bearer error=\"insufficient_scope\", error_description=\"insufficient permissions: role admin\""
+        );
+        let challenge = Error::forbidden("x\" y").www_authenticate();
+        assert!(!challenge.contains("scope=\""), "{challenge}");
     }
 }

@@ -17,9 +17,11 @@ impl IntoResponse for Error {
         *response.status_mut() = status;
         let headers = response.headers_mut();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
-            && let Ok(challenge) = HeaderValue::from_str(&self.www_authenticate())
-        {
+        if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
+            // `www_authenticate` only emits header-safe characters; the fallback keeps the
+            // challenge RFC 6750 requires on a 401 even so.
+            let challenge = HeaderValue::from_str(&self.www_authenticate())
+                .unwrap_or_else(|_| HeaderValue::from_static("Bearer"));
             headers.insert(WWW_AUTHENTICATE, challenge);
         }
         response

@@ -159,7 +159,46 @@ async fn missing_permission_is_403_insufficient_scope() {
         .header(header::AUTHORIZATION, &user)
         .body(Body::empty())
         .unwrap();
-    assert_eq!(send(jwt_app(), request).await.0, StatusCode::FORBIDDEN);
+    let (status, challenge, body) = send(jwt_app(), request).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["detail"],
+        "insufficient permissions: role admin"
+    );
+    // A role is not an OAuth scope: no `scope` attribute.
+    let challenge = challenge.unwrap();
+    assert!(challenge.starts_with("Bearer error=\"insufficient_scope\""));
+    assert!(!challenge.contains("scope=\""), "{challenge}");
+}
+
+#[tokio::test]
+async fn handler_errors_with_quotes_keep_a_valid_challenge() {
+    use lift_auth::{AuthErrorKind, Error};
+    let app = Router::new()
+        .route(
+            "/check",
+            get(|| async {
+                Err::<(), _>(Error::with_detail(
+                    AuthErrorKind::InvalidClaim,
+                    "tenant \"acme\\eu\" is not «allowed»",
+                ))
+            }),
+        )
+        .layer(JwtAuthLayer::new(TokenVerifier::hs256(SECRET).unwrap()));
+    let bearer = format!("Bearer {}", token(&[Role::User]));
+    let (status, challenge, body) = send(app, get_with("/check", Some(&bearer))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        challenge.as_deref(),
+        Some(
+            "Bearer error=\"invalid_token\", error_description=\"invalid claim: tenant 'acme'eu' is not ?allowed?\""
+        )
+    );
+    // The JSON body keeps the text as it is.
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["detail"],
+        "invalid claim: tenant \"acme\\eu\" is not «allowed»"
+    );
 }
 
 #[tokio::test]
