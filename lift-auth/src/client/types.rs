@@ -1,12 +1,15 @@
 //! Request and response bodies of the auth service (contract §3.1).
 
+use std::fmt;
+
 use lift_core::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::secret::Token;
 
-/// `POST /register` body: all four fields are required by the service.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// `POST /register` body: all four fields are required by the service. `Debug` does not
+/// show the password.
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct RegisterRequest {
     email: String,
     password: String,
@@ -29,6 +32,17 @@ impl RegisterRequest {
             username: username.into(),
             full_name: full_name.into(),
         }
+    }
+}
+
+impl fmt::Debug for RegisterRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RegisterRequest")
+            .field("email", &self.email)
+            .field("password", &"[redacted]")
+            .field("username", &self.username)
+            .field("full_name", &self.full_name)
+            .finish()
     }
 }
 
@@ -109,4 +123,17 @@ pub struct VerifyResponse {
     /// The token's claims as the service decoded them.
     #[serde(default)]
     pub claims: Option<serde_json::Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn register_request_debug_hides_the_password() {
+        let request = RegisterRequest::new("ana@example.com", "hunter2-secret", "ana", "Ana");
+        let text = format!("{request:?}");
+        assert!(!text.contains("hunter2-secret"), "{text}");
+        assert!(text.contains("ana@example.com"));
+    }
 }
