@@ -1,5 +1,6 @@
 //! Minting tokens in the reference format.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -130,7 +131,10 @@ impl TokenIssuer {
         serde_json::to_value(&jwk).map_err(|err| Error::new(AuthErrorKind::Config).with_source(err))
     }
 
-    /// Signs `claims` as they are.
+    /// Signs `claims` in the reference format: time claims are written as whole epoch
+    /// seconds (a fraction is dropped, since the reference answers 500 to a fractional
+    /// `iat`), a missing `iat` is set to now, and entries of [`Claims::extra`] that repeat a
+    /// named claim (`exp`, `sub`, …) are left out rather than written twice.
     ///
     /// # Errors
     ///
@@ -138,9 +142,58 @@ impl TokenIssuer {
     pub fn issue(&self, claims: &Claims) -> Result<String, Error> {
         let mut header = Header::new(self.inner.alg.to_jwt());
         header.kid.clone_from(&self.inner.kid);
-        jsonwebtoken::encode(&header, claims, &self.inner.key)
+        let claims = reference_format(claims, SystemTime::now());
+        jsonwebtoken::encode(&header, &*claims, &self.inner.key)
             .map_err(|err| Error::new(AuthErrorKind::Signing).with_source(err))
     }
+}
+
+/// The names [`Claims`] serialises itself; the same keys in `extra` would be duplicates.
+const NAMED_CLAIMS: [&str; 13] = [
+    "sub",
+    "org_id",
+    "email",
+    "roles",
+    "permissions",
+    "memory_context",
+    "subscription_tier",
+    "exp",
+    "iat",
+    "iss",
+    "aud",
+    "nbf",
+    "jti",
+];
+
+/// `claims` with whole-second time claims, an `iat` and no duplicate names; borrowed when
+/// they already are.
+fn reference_format(claims: &Claims, now: SystemTime) -> Cow<'_, Claims> {
+    let whole = |date: Option<NumericDate>| date.is_none_or(|d| d.is_whole_secs());
+    let duplicates = claims
+        .extra
+        .keys()
+        .any(|name| NAMED_CLAIMS.contains(&name.as_str()));
+    if claims.iat.is_some()
+        && whole(Some(claims.exp))
+        && whole(claims.iat)
+        && whole(claims.nbf)
+        && !duplicates
+    {
+        return Cow::Borrowed(claims);
+    }
+    let mut owned = claims.clone();
+    owned.exp = NumericDate::from_secs(owned.exp.as_secs());
+    owned.iat = Some(NumericDate::from_secs(
+        owned
+            .iat
+            .unwrap_or_else(|| NumericDate::from_system_time(now))
+            .as_secs(),
+    ));
+    owned.nbf = owned.nbf.map(|nbf| NumericDate::from_secs(nbf.as_secs()));
+    owned
+        .extra
+        .retain(|name, _| !NAMED_CLAIMS.contains(&name.as_str()));
+    Cow::Owned(owned)
 }
 
 impl fmt::Debug for TokenIssuer {
@@ -286,5 +339,33 @@ impl fmt::Debug for TokenIssuerBuilder {
             .field("kid", &self.kid)
             .field("ttl", &self.ttl)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_format_whole_seconds_iat_and_no_duplicates() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let mut claims = Claims::new("u", "o", "e", NumericDate::from_secs(1_800_000_100));
+        claims.exp = claims.exp.add(Duration::from_millis(750));
+        claims
+            .extra
+            .insert("exp".to_owned(), serde_json::json!("2100"));
+        claims
+            .extra
+            .insert("custom".to_owned(), serde_json::json!(1));
+        let fixed = reference_format(&claims, now);
+        let json = serde_json::to_string(&*fixed).unwrap();
+        assert!(json.contains("\"exp\":1800000100,"), "{json}");
+        assert!(json.contains("\"iat\":1800000000"), "{json}");
+        assert_eq!(json.matches("\"exp\"").count(), 1, "{json}");
+        assert!(json.contains("\"custom\":1"), "{json}");
+
+        let mut ready = Claims::new("u", "o", "e", NumericDate::from_secs(2));
+        ready.iat = Some(NumericDate::from_secs(1));
+        assert!(matches!(reference_format(&ready, now), Cow::Borrowed(_)));
     }
 }

@@ -93,6 +93,42 @@ impl RawClaims {
     }
 }
 
+/// The first named claim of `payload` whose value has the wrong JSON type, so that an
+/// error can say which one (`"sub": 7`, `"roles": "admin"`).
+pub(crate) fn wrong_typed_claim(payload: &Map<String, Value>) -> Option<&'static str> {
+    fn bad<'a, T: Deserialize<'a>>(value: &'a Value) -> bool {
+        T::deserialize(value).is_err()
+    }
+    const NAMES: [&str; 13] = [
+        "sub",
+        "org_id",
+        "email",
+        "roles",
+        "permissions",
+        "memory_context",
+        "subscription_tier",
+        "exp",
+        "iat",
+        "nbf",
+        "iss",
+        "aud",
+        "jti",
+    ];
+    NAMES.into_iter().find(|&name| {
+        let Some(value) = payload.get(name) else {
+            return false;
+        };
+        match name {
+            "roles" => bad::<Vec<Role>>(value),
+            "permissions" => bad::<Vec<String>>(value),
+            "subscription_tier" => bad::<SubscriptionTier>(value),
+            "exp" | "iat" | "nbf" => bad::<NumericDate>(value),
+            "aud" => bad::<Audience>(value),
+            _ => bad::<String>(value),
+        }
+    })
+}
+
 /// A claim name, matched without allocating for the known ones.
 enum Field {
     Sub,
@@ -219,6 +255,20 @@ mod tests {
         assert_eq!(claims.extra["custom"]["a"], 1);
         let back: Claims = serde_json::from_value(serde_json::to_value(&claims).unwrap()).unwrap();
         assert_eq!(back, claims);
+    }
+
+    #[test]
+    fn wrong_typed_claims_are_found_by_name() {
+        let find = |json: &str| wrong_typed_claim(&serde_json::from_str(json).unwrap());
+        assert_eq!(find(r#"{"sub":7,"exp":1}"#), Some("sub"));
+        assert_eq!(find(r#"{"sub":"u","roles":"admin"}"#), Some("roles"));
+        assert_eq!(find(r#"{"permissions":[1]}"#), Some("permissions"));
+        assert_eq!(find(r#"{"aud":{"x":1}}"#), Some("aud"));
+        assert_eq!(
+            find(r#"{"subscription_tier":null}"#),
+            Some("subscription_tier")
+        );
+        assert_eq!(find(r#"{"sub":"u","custom":7,"roles":["x"]}"#), None);
     }
 
     #[test]

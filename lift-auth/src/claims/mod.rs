@@ -10,7 +10,7 @@ use crate::permission::PermissionSet;
 use crate::role::Role;
 use crate::tier::SubscriptionTier;
 
-pub(crate) use de::RawClaims;
+pub(crate) use de::{RawClaims, wrong_typed_claim};
 pub use time::{Audience, NumericDate};
 
 /// The payload of a Lift JWT: the core claims of contract §3.2, the optional registered

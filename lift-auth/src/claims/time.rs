@@ -76,6 +76,11 @@ impl NumericDate {
         }
     }
 
+    /// Whether the date is a whole number of seconds (how the reference writes it).
+    pub(crate) const fn is_whole_secs(self) -> bool {
+        self.nanos == 0
+    }
+
     /// Nanoseconds since the epoch, for exact comparisons.
     pub(crate) fn as_nanos(self) -> i128 {
         i128::from(self.secs) * 1_000_000_000 + i128::from(self.nanos)

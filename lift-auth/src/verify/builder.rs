@@ -232,8 +232,10 @@ impl TokenVerifierBuilder {
                 "no key configured",
             ));
         }
+        // A key with a `kid` goes through `select_key`, so a token naming another `kid` is
+        // refused as `UnknownKey` even when it is the only key.
         let single = match self.keys.as_slice() {
-            [only] if !has_remote => Some(only.clone()),
+            [only] if !has_remote && only.kid.is_none() => Some(only.clone()),
             _ => None,
         };
         Ok(TokenVerifier {

@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime};
 
 use jsonwebtoken::errors::ErrorKind as JwtErrorKind;
 
-use crate::claims::{Claims, RawClaims};
+use crate::claims::{Claims, RawClaims, wrong_typed_claim};
 use crate::error::{AuthErrorKind, Error};
 
 pub(crate) use builder::MIN_SECRET_LEN;
@@ -294,7 +294,15 @@ fn claims_error(token: &str) -> Error {
             Ok(_) => Error::new(AuthErrorKind::InvalidClaim),
         },
         Err(err) if err.classify() == serde_json::error::Category::Data => {
-            Error::new(AuthErrorKind::InvalidClaim)
+            let payload =
+                serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&payload);
+            match payload {
+                Ok(payload) => match wrong_typed_claim(&payload) {
+                    Some(name) => Error::with_detail(AuthErrorKind::InvalidClaim, name),
+                    None => Error::new(AuthErrorKind::InvalidClaim),
+                },
+                Err(_) => Error::with_detail(AuthErrorKind::Malformed, "claims are not an object"),
+            }
         }
         Err(_) => Error::new(AuthErrorKind::Malformed),
     }

@@ -212,7 +212,81 @@ fn exp_is_required_and_other_claims_typed() {
             at(NOW),
         )
         .unwrap_err();
-    assert_eq!(err.kind(), AuthErrorKind::InvalidClaim);
+    assert_eq!(
+        (err.kind(), err.detail()),
+        (AuthErrorKind::InvalidClaim, Some("sub"))
+    );
+    assert_eq!(err.to_string(), "invalid claim: sub");
+    let err = verifier
+        .verify_at(
+            &hs256_raw(
+                &json!({"sub": "u", "org_id": "o", "email": "e", "exp": NOW + 1, "roles": "admin"}),
+            ),
+            at(NOW),
+        )
+        .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.detail()),
+        (AuthErrorKind::InvalidClaim, Some("roles"))
+    );
+    // A signed payload that is not a JSON object.
+    let err = verifier
+        .verify_at(&hs256_raw(&json!([1, 2])), at(NOW))
+        .unwrap_err();
+    assert_eq!(err.kind(), AuthErrorKind::Malformed);
+}
+
+#[test]
+fn issued_tokens_have_whole_second_times_and_an_iat() {
+    let issuer = hs_issuer();
+    // Claims::new leaves iat unset and the caller may give a fractional exp.
+    let mut claims = lift_auth::Claims::new(
+        "u",
+        "o",
+        "e",
+        lift_auth::NumericDate::from_secs(NOW as i64 + 3600),
+    );
+    claims.exp = claims.exp.add(Duration::from_millis(500));
+    claims.extra.insert("iat".to_owned(), json!("not a date"));
+    let token = issuer.issue(&claims).unwrap();
+    let payload = decode_payload(&token);
+    assert_eq!(payload["exp"], json!(NOW + 3600));
+    assert!(payload["iat"].is_i64(), "{payload}");
+    let verified = TokenVerifier::hs256(SECRET)
+        .unwrap()
+        .verify_at(&token, at(payload["iat"].as_u64().unwrap()))
+        .unwrap();
+    assert!(verified.iat.is_some());
+}
+
+#[test]
+fn a_single_key_with_a_kid_refuses_tokens_naming_another_kid() {
+    let verifier = TokenVerifier::builder()
+        .rs256_pem(key("rsa-public.pem"))
+        .kid("k1")
+        .build()
+        .unwrap();
+    let signer = |kid: &str| {
+        TokenIssuer::builder()
+            .rs256_pem(key("rsa-private.pem"))
+            .kid(kid)
+            .build()
+            .unwrap()
+    };
+    let good = signer("k1");
+    assert!(
+        verifier
+            .verify(&good.issue(&good.claims("u", "o", "e")).unwrap())
+            .is_ok()
+    );
+    let other = signer("k2");
+    assert_eq!(
+        verifier
+            .verify(&other.issue(&other.claims("u", "o", "e")).unwrap())
+            .unwrap_err()
+            .kind(),
+        AuthErrorKind::UnknownKey
+    );
 }
 
 #[test]
