@@ -20,14 +20,20 @@ const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
 const DEFAULT_RENEW_BEFORE: Duration = Duration::from_secs(300);
 /// A 401 within this time of a login does not trigger another one.
 const FRESH: Duration = Duration::from_secs(5);
+/// After a failed renewal, the current token is used this long before trying again.
+const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(5);
+/// Longest lifetime believed from `expires_in` (a larger value would overflow `Instant`).
+const MAX_LIFETIME: Duration = Duration::from_secs(365 * 24 * 3600);
 
 /// Logs in with e-mail and password and sends the token, logging in again before it
 /// expires.
 ///
 /// Renewal first tries `POST /refresh` and falls back to a login, because the reference's
 /// `/refresh` always fails (contract §10 E 21). However many requests wait, at most one
-/// login or refresh runs at a time: the others wait for its token. A `401` answer makes the
-/// next request log in again (once; a token obtained in the last few seconds is kept).
+/// login or refresh runs at a time: the others wait for its token. When a renewal fails
+/// while the token is still valid, the token keeps serving until it expires. A `401` answer
+/// makes the next request log in again (once; a token obtained in the last few seconds is
+/// kept).
 ///
 /// Cheap to clone (one reference count); `Debug` shows neither the password nor the token.
 ///
@@ -62,6 +68,8 @@ struct Session {
     token: Token,
     obtained: Instant,
     expires: Instant,
+    /// After a failed renewal: no new attempt before this instant.
+    retry_at: Option<Instant>,
 }
 
 impl LoginSession {
@@ -89,37 +97,63 @@ impl LoginSession {
 
     /// A valid token: the current one, or a new one after a (single-flight) renewal.
     ///
+    /// When a renewal before expiry fails, the current token keeps being used until it
+    /// expires, and the renewal is tried again after a short pause (not on every request).
+    ///
     /// # Errors
     ///
-    /// The error of the login when no token can be obtained.
+    /// The error of the login when no token can be obtained and no unexpired one is held.
     pub async fn token(&self) -> Result<Token, Error> {
         let mut state = self.inner.state.lock().await;
         let now = Instant::now();
-        let previous = match state.take() {
-            Some(session) if now < self.renew_at(&session) => {
-                let token = session.token.clone();
-                *state = Some(session);
-                return Ok(token);
+        let previous = match state.as_ref() {
+            Some(session) if now < self.renew_at(session) => return Ok(session.token.clone()),
+            Some(session)
+                if now < session.expires && session.retry_at.is_some_and(|at| now < at) =>
+            {
+                return Ok(session.token.clone());
             }
-            Some(session) if now < session.expires => Some(session.token),
+            Some(session) if now < session.expires => Some(session.token.clone()),
             _ => None,
         };
-        let response = match previous {
+        let renewed = match &previous {
             Some(token) if self.inner.try_refresh => {
                 match self.inner.client.refresh(token.expose()).await {
-                    Ok(response) => response,
-                    Err(_) => self.login().await?,
+                    Ok(response) => Ok(response),
+                    Err(_) => self.login().await,
                 }
             }
-            _ => self.login().await?,
+            _ => self.login().await,
         };
-        let lifetime = response.expires_in().unwrap_or(DEFAULT_LIFETIME);
+        let response = match renewed {
+            Ok(response) => response,
+            Err(err) => {
+                let now = Instant::now();
+                match state.as_mut() {
+                    // The current token is still good: keep it, try again a little later.
+                    Some(session) if previous.is_some() && now < session.expires => {
+                        session.retry_at = Some(now + RETRY_AFTER_FAILURE);
+                        return Ok(session.token.clone());
+                    }
+                    _ => {
+                        *state = None;
+                        return Err(err);
+                    }
+                }
+            }
+        };
+        // The lifetime comes from the service: cap it so that no value can overflow.
+        let lifetime = response
+            .expires_in()
+            .unwrap_or(DEFAULT_LIFETIME)
+            .min(MAX_LIFETIME);
         let token = response.access_token;
         let now = Instant::now();
         *state = Some(Session {
             token: token.clone(),
             obtained: now,
             expires: now + lifetime,
+            retry_at: None,
         });
         Ok(token)
     }

@@ -102,7 +102,9 @@ impl ServiceTokenSigner {
             .clone_into(&mut claims.memory_context);
         let token = Token::new(self.inner.issuer.issue(&claims)?);
         if let Ok(mut cached) = self.inner.cached.lock() {
-            *cached = Some((token.clone(), now + self.inner.ttl / 2));
+            // An absurd ttl cannot overflow: the token is then minted afresh each time.
+            let renew_at = now.checked_add(self.inner.ttl / 2).unwrap_or(now);
+            *cached = Some((token.clone(), renew_at));
         }
         Ok(token)
     }

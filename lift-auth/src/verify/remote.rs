@@ -41,17 +41,23 @@ impl RemoteJwks {
         })
     }
 
-    /// Fetches the set because `kid` is unknown, unless another caller just did or the last
-    /// fetch is more recent than the interval. Returns whether the cache may now know the
-    /// key.
+    /// Fetches the set because `kid` is unknown, unless another caller fetched it while this
+    /// one waited, or the last fetch is more recent than the interval. Returns whether the
+    /// cache may now know the key.
     pub(crate) async fn refresh_for(
         &self,
         keys: &KeyCell,
         kid: Option<&str>,
     ) -> Result<bool, Error> {
+        let seen = read(keys);
         let _one_at_a_time = self.fetching.lock().await;
+        let current = read(keys);
+        if !Arc::ptr_eq(&seen, &current) {
+            // Another caller fetched while this one waited: retry with its keys.
+            return Ok(true);
+        }
         if let Some(kid) = kid
-            && read(keys).iter().any(|key| key.kid.as_deref() == Some(kid))
+            && current.iter().any(|key| key.kid.as_deref() == Some(kid))
         {
             return Ok(true);
         }
@@ -61,13 +67,22 @@ impl RemoteJwks {
             .map(|last| last.is_some_and(|at| at.elapsed() < self.interval))
             .unwrap_or(false);
         if recently {
+            if current.is_empty() {
+                return Err(Error::with_detail(
+                    AuthErrorKind::KeyUnavailable,
+                    "jwks not fetched yet; next attempt after the refresh interval",
+                ));
+            }
             return Ok(false);
         }
         match self.fetch_locked(keys).await {
             Ok(()) => Ok(true),
             Err(err) if read(keys).is_empty() => Err(err),
-            // The endpoint is down: the last good keys keep serving.
-            Err(_) => Ok(false),
+            Err(err) => {
+                // The endpoint is down: the last good keys keep serving.
+                tracing::warn!(error = %err, "jwks refresh failed; keeping the last good keys");
+                Ok(false)
+            }
         }
     }
 

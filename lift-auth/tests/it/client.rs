@@ -116,12 +116,22 @@ async fn login_session_logs_in_once_for_100_concurrent_callers() {
     server.verify().await;
 }
 
+fn refresh_body(token: &str) -> Value {
+    json!({
+        "success": true, "message": "Token refreshed",
+        "data": {"access_token": token, "token_type": "bearer", "expires_in": 3600}
+    })
+}
+
+/// Half of a 2 s lifetime: past the renewal point, before expiry.
+const INTO_RENEWAL: Duration = Duration::from_millis(1200);
+
 #[tokio::test]
-async fn login_session_falls_back_to_login_when_refresh_fails() {
+async fn login_session_renews_before_expiry_and_falls_back_to_login_when_refresh_fails() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/login"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(login_body(0)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(login_body(2)))
         .expect(2)
         .mount(&server)
         .await;
@@ -130,14 +140,106 @@ async fn login_session_falls_back_to_login_when_refresh_fails() {
         .respond_with(
             ResponseTemplate::new(500).set_body_json(json!({"detail": "Token refresh failed"})),
         )
+        .expect(1)
         .mount(&server)
         .await;
     let client = AuthClient::new(Transport::new(&server.uri()).unwrap());
     let session = LoginSession::new(client, "ana@example.com", "s3cret!");
     session.token().await.unwrap();
-    // expires_in 0: the token must be renewed on the next call.
+    // Still valid, but within the renewal window: /refresh is tried, fails, and the session
+    // logs in again before the token expires.
+    tokio::time::sleep(INTO_RENEWAL).await;
     session.token().await.unwrap();
     server.verify().await;
+}
+
+#[tokio::test]
+async fn login_session_uses_a_working_refresh() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/login"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(login_body(2)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/refresh"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(refresh_body("renewed.token.x")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = AuthClient::new(Transport::new(&server.uri()).unwrap());
+    let session = LoginSession::new(client, "ana@example.com", "s3cret!");
+    let first = session.token().await.unwrap();
+    tokio::time::sleep(INTO_RENEWAL).await;
+    let renewed = session.token().await.unwrap();
+    assert_ne!(renewed, first);
+    assert_eq!(renewed.expose(), "renewed.token.x");
+    // A 3600 s token is not renewed again right away.
+    assert_eq!(session.token().await.unwrap(), renewed);
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn a_failed_renewal_keeps_the_unexpired_token() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/login"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(login_body(2)))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/login"))
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"detail": "Login failed"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = AuthClient::new(Transport::new(&server.uri()).unwrap());
+    let session = LoginSession::builder(client, "ana@example.com", "s3cret!")
+        .try_refresh(false)
+        .build();
+    let first = session.token().await.unwrap();
+    tokio::time::sleep(INTO_RENEWAL).await;
+    // The renewal fails: the token, still valid, keeps serving …
+    assert_eq!(session.token().await.unwrap(), first);
+    // … and the next requests do not each retry the login.
+    assert_eq!(session.token().await.unwrap(), first);
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn an_absurd_expires_in_does_not_panic() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/login"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(login_body(u64::MAX)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = AuthClient::new(Transport::new(&server.uri()).unwrap());
+    let session = LoginSession::new(client, "ana@example.com", "s3cret!");
+    let token = session.token().await.unwrap();
+    assert_eq!(session.token().await.unwrap(), token);
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn login_failure_without_a_token_is_an_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/login"))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(json!({"detail": "Invalid credentials"})),
+        )
+        .mount(&server)
+        .await;
+    let client = AuthClient::new(Transport::new(&server.uri()).unwrap());
+    let session = LoginSession::new(client, "ana@example.com", "wrong-password");
+    let err = session.token().await.unwrap_err();
+    assert!(!format!("{err:?}").contains("wrong-password"));
+    assert!(!err.to_string().contains("wrong-password"));
 }
 
 #[tokio::test]
@@ -177,6 +279,31 @@ async fn service_token_signer_mints_verifiable_short_lived_tokens() {
     assert_eq!(claims.exp.as_secs() - claims.iat.unwrap().as_secs(), 120);
     // Reused while fresh.
     assert_eq!(signer.token().unwrap(), signer.token().unwrap());
+}
+
+#[tokio::test]
+async fn service_tokens_signed_with_rs256_verify_through_the_published_jwks() {
+    let issuer = lift_auth::TokenIssuer::builder()
+        .rs256_pem(crate::support::key("rsa-private.pem"))
+        .kid("svc-1")
+        .issuer("https://auth.lift.dev")
+        .audience("lift")
+        .build()
+        .unwrap();
+    let verifier = TokenVerifier::builder()
+        .jwks_json(jwks(&[&issuer]).to_string())
+        .issuer("https://auth.lift.dev")
+        .audience("lift")
+        .build()
+        .unwrap();
+    let signer = ServiceTokenSigner::new(issuer, UserContext::new("svc-ingest", "platform"));
+    let claims = verifier.verify(signer.token().unwrap().expose()).unwrap();
+    assert_eq!(claims.sub, "svc-ingest");
+    assert_eq!(claims.memory_context, "org_platform_context");
+
+    // An absurd ttl does not panic; its out-of-range `exp` is refused, not trusted.
+    let forever = signer.ttl(Duration::MAX);
+    assert!(verifier.verify(forever.token().unwrap().expose()).is_err());
 }
 
 async fn jwks_server(body: &Value) -> MockServer {
@@ -269,6 +396,52 @@ async fn last_good_keys_keep_serving_while_the_endpoint_is_down() {
     assert!(verifier.verify(&t1).is_ok());
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_first_use_fetches_once_and_serves_every_caller() {
+    let one = issuer("rsa-private.pem", "k1");
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/jwks.json"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(jwks(&[&one]))
+                .set_delay(Duration::from_millis(50)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let verifier = TokenVerifier::builder()
+        .jwks_url(format!("{}/jwks.json", server.uri()))
+        .build()
+        .unwrap();
+    // Tokens with and without a kid: neither kind may be turned away while another caller's
+    // fetch is in flight.
+    let with_kid = one.issue(&one.claims("u", "o", "e")).unwrap();
+    let no_kid_issuer = lift_auth::TokenIssuer::builder()
+        .rs256_pem(crate::support::key("rsa-private.pem"))
+        .build()
+        .unwrap();
+    let without_kid = no_kid_issuer
+        .issue(&no_kid_issuer.claims("u", "o", "e"))
+        .unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let verifier = verifier.clone();
+        let token = if i % 2 == 0 {
+            with_kid.clone()
+        } else {
+            without_kid.clone()
+        };
+        tasks.push(tokio::spawn(
+            async move { verifier.verify_async(&token).await },
+        ));
+    }
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    server.verify().await;
+}
+
 #[tokio::test]
 async fn no_keys_and_endpoint_down_is_key_unavailable() {
     let server = MockServer::start().await;
@@ -285,6 +458,10 @@ async fn no_keys_and_endpoint_down_is_key_unavailable() {
     let err = verifier.verify_async(&token).await.unwrap_err();
     assert_eq!(err.kind(), AuthErrorKind::KeyUnavailable);
     assert_eq!(err.status(), http::StatusCode::SERVICE_UNAVAILABLE);
+    // Within the refresh interval: no new fetch, still unavailable (not "unknown key").
+    let err = verifier.verify_async(&token).await.unwrap_err();
+    assert_eq!(err.kind(), AuthErrorKind::KeyUnavailable);
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
 
 #[tokio::test]

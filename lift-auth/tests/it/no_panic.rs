@@ -29,6 +29,26 @@ proptest! {
     }
 
     #[test]
+    fn verify_never_panics_on_extreme_time_claims(
+        exp in prop_oneof![any::<i64>().prop_map(serde_json::Value::from), any::<f64>().prop_map(serde_json::Value::from), any::<u64>().prop_map(serde_json::Value::from)],
+        iat in prop_oneof![any::<i64>().prop_map(serde_json::Value::from), any::<f64>().prop_map(serde_json::Value::from)],
+        nbf in any::<f64>().prop_map(serde_json::Value::from),
+    ) {
+        let token = crate::support::hs256_raw(&serde_json::json!({
+            "sub": "u", "org_id": "o", "email": "e", "exp": exp, "iat": iat, "nbf": nbf,
+        }));
+        let _ = verifier().verify(&token);
+    }
+
+    #[test]
+    fn challenges_are_always_valid_header_values(detail in ".{0,80}") {
+        for kind in [lift_auth::AuthErrorKind::Expired, lift_auth::AuthErrorKind::Forbidden] {
+            let challenge = lift_auth::Error::with_detail(kind, detail.clone()).www_authenticate();
+            prop_assert!(http::HeaderValue::from_str(&challenge).is_ok(), "{}", challenge);
+        }
+    }
+
+    #[test]
     fn permission_parse_never_panics(value in ".{0,80}") {
         if let Ok(permission) = value.parse::<Permission>() {
             prop_assert_eq!(permission.as_str(), value.as_str());
