@@ -434,10 +434,27 @@ mod tests {
     fn errors_name_the_variable() {
         let cases: &[(&[(&str, &str)], &str)] = &[
             (&[("GATEWAY_URL", "not a url")], "GATEWAY_URL"),
+            (&[("GATEWAY_URL", "http://")], "GATEWAY_URL"),
+            (&[("AUTH_SERVICE_URL", "auth:8001")], "AUTH_SERVICE_URL"),
+            (
+                &[("MEMORY_SERVICE_URL", "memory:8003")],
+                "MEMORY_SERVICE_URL",
+            ),
             (
                 &[("REGISTRY_SERVICE_URL", "ftp://registry")],
                 "REGISTRY_SERVICE_URL",
             ),
+            // The malformed one is named, not a well-formed neighbour.
+            (
+                &[
+                    ("GATEWAY_URL", "http://gw:8000"),
+                    ("MEMORY_SERVICE_URL", "http://memory:8003"),
+                    ("REGISTRY_SERVICE_URL", "registry"),
+                ],
+                "REGISTRY_SERVICE_URL",
+            ),
+            (&[("LIFT_PASSWORD", "secret")], "LIFT_EMAIL"),
+            (&[("LIFT_ORG_ID", "o")], "LIFT_USER_ID"),
             (&[("LIFT_ROUTING", "sideways")], "LIFT_ROUTING"),
             (&[("LIFT_EMAIL", "a@b.c")], "LIFT_PASSWORD"),
             (
@@ -448,9 +465,20 @@ mod tests {
             (&[("LIFT_HTTP_TIMEOUT", "soon")], "LIFT_HTTP_TIMEOUT"),
             (&[("LIFT_HTTP_TIMEOUT", "0s")], "LIFT_HTTP_TIMEOUT"),
         ];
+        let variables = [
+            "GATEWAY_URL",
+            "AUTH_SERVICE_URL",
+            "MEMORY_SERVICE_URL",
+            "REGISTRY_SERVICE_URL",
+        ];
         for (vars, name) in cases {
             let err = from(vars).unwrap_err();
-            assert!(err.to_string().contains(name), "{name}: {err}");
+            assert_eq!(err.kind(), lift_core::ErrorKind::Builder, "{name}: {err}");
+            let message = err.to_string();
+            assert!(message.contains(name), "{name}: {err}");
+            for other in variables.iter().filter(|other| *other != name) {
+                assert!(!message.contains(other), "{name}: {err}");
+            }
         }
     }
 

@@ -3,7 +3,10 @@
 mod health;
 mod module;
 
-use lift_core::{Error, Transport};
+use std::sync::Arc;
+
+use lift_auth::{Caller, Token};
+use lift_core::{AuthProvider, Error, Transport};
 use lift_registry_client::RegistryClient;
 
 pub use health::{GatewayInfo, Readiness, ReadinessCheck, ServiceHealth, Uptime};
@@ -13,7 +16,14 @@ pub use module::ModuleHandle;
 /// `/modules/{id}/{path}`.
 ///
 /// Cheap to clone; create once (usually through [`LiftClient::gateway`](crate::LiftClient::gateway))
-/// and reuse.
+/// and reuse. Inside a request handler, [`for_token`](Self::for_token) gives a copy that
+/// calls modules as the caller, sharing the connection pool.
+///
+/// Every request goes out on a [`Transport::through_gateway`] copy of the transport: no
+/// `X-User-ID`, `X-Org-ID`, `X-Memory-Context`, `X-User-Roles` or `X-Module-ID` header ever
+/// reaches the gateway, whatever the credential provider adds, because the gateway would
+/// forward the client's copy first and downstream services would believe it (contract
+/// §4.2, §10 D15). The gateway derives them from the bearer token.
 ///
 /// ```no_run
 /// use lift_core::Transport;
@@ -33,12 +43,53 @@ pub struct GatewayClient {
 }
 
 impl GatewayClient {
-    /// A client for the gateway at the transport's base URL.
+    /// A client for the gateway at the transport's base URL, sending the transport's
+    /// credentials (a bearer token) with the user-context headers stripped.
     #[must_use]
+    #[allow(
+        clippy::needless_pass_by_value,
+        reason = "takes the transport like the service clients do; the copy only sets the gateway flag"
+    )]
     pub fn new(transport: Transport) -> Self {
         Self {
-            transport,
+            transport: transport.through_gateway(),
             registry: None,
+        }
+    }
+
+    /// A copy that acts for `caller`, sharing the connection pool: their bearer token
+    /// ([`Caller::Token`]). A [`Caller::Context`] sends no identity at all here, since the
+    /// gateway only trusts the token: use [`for_token`](Self::for_token) with the token of
+    /// the request being handled. Name lookups ([`module_named`](Self::module_named)) go
+    /// through the registry as the same caller when that registry client is itself routed
+    /// through the gateway.
+    #[must_use]
+    pub fn for_user(&self, caller: impl Into<Caller>) -> Self {
+        self.for_provider(caller.into().into_provider())
+    }
+
+    /// A copy that sends `Authorization: Bearer <token>`, sharing the connection pool.
+    #[must_use]
+    pub fn for_token(&self, token: impl Into<String>) -> Self {
+        self.for_user(Token::new(token))
+    }
+
+    /// A copy that takes its credentials from `provider`, sharing the connection pool;
+    /// user-context headers the provider adds are stripped.
+    #[must_use]
+    pub fn for_provider(&self, provider: Arc<dyn AuthProvider>) -> Self {
+        let registry = self.registry.as_ref().map(|registry| {
+            if registry.transport().is_through_gateway() {
+                registry.for_provider(Arc::clone(&provider))
+            } else {
+                // A direct registry client authenticates with user-context headers, which
+                // a bearer-token provider cannot replace.
+                registry.clone()
+            }
+        });
+        Self {
+            transport: self.transport.with_auth(provider),
+            registry,
         }
     }
 
@@ -73,6 +124,17 @@ impl GatewayClient {
     /// Any [`lift_core::Error`], including the 503 of a gateway that is not ready.
     pub async fn ready(&self) -> Result<Readiness, Error> {
         self.transport.get("/ready").send_json().await
+    }
+
+    /// `GET /health/detailed`: the gateway's health with each service it probes (5 s each)
+    /// in [`dependencies`](ServiceHealth::dependencies), `healthy` or `unhealthy`. The
+    /// top-level status of the reference is always `healthy`: read the dependencies.
+    ///
+    /// # Errors
+    ///
+    /// Any [`lift_core::Error`]; a body that is not JSON is a decode error.
+    pub async fn health_detailed(&self) -> Result<ServiceHealth, Error> {
+        self.transport.get("/health/detailed").send_json().await
     }
 
     /// `GET /`: the gateway's version and the services it knows.

@@ -42,7 +42,11 @@ impl ModuleHandle {
     }
 
     /// The gateway URL of `path` inside this module. An empty path gets the trailing slash
-    /// the gateway needs (`/modules/{id}/`); any other path gets none.
+    /// the gateway needs (`/modules/{id}/`); any other path gets none (a trailing slash
+    /// would earn a `307` to an internal URL, contract §10 B7), and empty, `.` and `..`
+    /// pieces are dropped, so a path never leaves the module. The path is literal text,
+    /// percent-encoded here (`a b` becomes `a%20b`; do not encode it yourself); a query
+    /// after `?` is used as given.
     ///
     /// # Errors
     ///
@@ -68,7 +72,24 @@ impl ModuleHandle {
         Ok(url)
     }
 
-    /// Starts a request to `path` inside the module.
+    /// Starts a request to `path` inside the module (the raw request builder: any method,
+    /// headers, body and decoding). `path` is joined as [`url`](Self::url) does; an empty
+    /// module id makes the request fail with `InvalidInput` when it is sent, before
+    /// anything reaches the network.
+    ///
+    /// ```no_run
+    /// use lift_sdk::core::http::Method;
+    ///
+    /// # async fn run(gateway: lift_sdk::GatewayClient) -> Result<(), lift_core::Error> {
+    /// let response = gateway
+    ///     .module("427a04c5-26ec-4fa3-82d1-a4e0ec2db046")
+    ///     .request(Method::GET, "/api/v1/export.csv")
+    ///     .header("accept", "text/csv")
+    ///     .send()
+    ///     .await?;
+    /// println!("{} bytes of csv", response.bytes().len());
+    /// # Ok(()) }
+    /// ```
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
         match self.url(path) {
             Ok(url) => self.transport.request_url(method, url),

@@ -4,7 +4,7 @@ use lift_sdk::memory::SearchRequest;
 use lift_sdk::registry::ListModules;
 use lift_sdk::{DirectIdentity, LiftClient, LiftConfig, Routing};
 use serde_json::json;
-use wiremock::matchers::{header, headers, method, path};
+use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn envelope(data: &serde_json::Value) -> ResponseTemplate {
@@ -81,21 +81,48 @@ async fn gateway_routing_prefixes_paths_and_sends_only_the_bearer() {
     );
 }
 
+/// Matches a header whose raw value is exactly this (wiremock's `header` splits on commas).
+struct RawHeader(&'static str, &'static str);
+
+impl wiremock::Match for RawHeader {
+    fn matches(&self, request: &wiremock::Request) -> bool {
+        let values: Vec<_> = request.headers.get_all(self.0).iter().collect();
+        values.len() == 1 && values[0].as_bytes() == self.1.as_bytes()
+    }
+}
+
+/// Matches requests without an `Authorization` header.
+struct NoAuthorization;
+
+impl wiremock::Match for NoAuthorization {
+    fn matches(&self, request: &wiremock::Request) -> bool {
+        !request.headers.contains_key("authorization")
+    }
+}
+
 #[tokio::test]
 async fn direct_routing_sends_the_identity_headers_to_each_service() {
+    // Arrange: each service answers only a request with the whole identity and no token.
     let memory = MockServer::start().await;
     let registry = MockServer::start().await;
-    for server in [&memory, &registry] {
-        Mock::given(header("x-user-id", "svc-1"))
-            .and(header("x-org-id", "org-1"))
-            // wiremock splits header values on commas.
-            .and(headers("x-user-roles", vec!["admin", "developer"]))
-            .respond_with(search_answer())
-            .mount(server)
-            .await;
-    }
-    Mock::given(path("/modules"))
+    Mock::given(method("POST"))
+        .and(path("/search"))
+        .and(RawHeader("x-user-id", "svc-1"))
+        .and(RawHeader("x-org-id", "org-1"))
+        .and(RawHeader("x-user-roles", "admin,developer"))
+        .and(NoAuthorization)
+        .respond_with(search_answer())
+        .expect(1)
+        .mount(&memory)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/modules"))
+        .and(RawHeader("x-user-id", "svc-1"))
+        .and(RawHeader("x-org-id", "org-1"))
+        .and(RawHeader("x-user-roles", "admin,developer"))
+        .and(NoAuthorization)
         .respond_with(page_answer())
+        .expect(1)
         .mount(&registry)
         .await;
     let config = LiftConfig::new("http://127.0.0.1:9")
@@ -108,33 +135,122 @@ async fn direct_routing_sends_the_identity_headers_to_each_service() {
         .direct_identity(DirectIdentity::new("svc-1", "org-1").roles(["admin", "developer"]));
     let client = LiftClient::new(config).unwrap();
 
-    client
+    // Act
+    let found = client
         .memory()
         .search(SearchRequest::new("q"))
         .await
         .unwrap();
-    client
+    let page = client
         .registry()
         .list(&ListModules::default())
         .await
         .unwrap();
 
-    let to_memory = memory.received_requests().await.unwrap();
-    let to_registry = registry.received_requests().await.unwrap();
-    assert_eq!(to_memory[0].url.path(), "/search");
-    assert_eq!(to_registry[0].url.path(), "/modules");
-    assert!(!to_memory[0].headers.contains_key("authorization"));
+    // Assert
+    assert_eq!(found.count, 0);
+    assert_eq!(page.total, 0);
+}
+
+/// A provider that counts how often it is asked for credentials.
+#[derive(Debug, Default)]
+struct Counting(std::sync::atomic::AtomicUsize);
+
+#[lift_sdk::core::async_trait]
+impl lift_sdk::core::AuthProvider for Counting {
+    async fn authorize(
+        &self,
+        headers: &mut lift_sdk::core::http::HeaderMap,
+    ) -> Result<(), lift_sdk::core::Error> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        headers.insert(
+            "authorization",
+            lift_sdk::core::http::HeaderValue::from_static("Bearer counted"),
+        );
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn every_client_shares_one_pool_and_one_credential_provider() {
+    // Arrange: the pool is recognisable by a default header only it adds.
+    let gateway = MockServer::start().await;
+    for (verb, route, answer) in [
+        ("POST", "/memory/search", search_answer()),
+        ("GET", "/registry/modules", page_answer()),
+        ("GET", "/modules/m-1/api/v1/ping", envelope(&json!({}))),
+    ] {
+        Mock::given(method(verb))
+            .and(path(route))
+            .and(header("x-pool", "shared"))
+            .and(header("authorization", "Bearer counted"))
+            .respond_with(answer)
+            .expect(1)
+            .mount(&gateway)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(path("/auth/health"))
+        .and(header("x-pool", "shared"))
+        .and(NoAuthorization)
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "healthy"})))
+        .expect(1)
+        .mount(&gateway)
+        .await;
+    let mut defaults = lift_sdk::core::http::HeaderMap::new();
+    defaults.insert(
+        "x-pool",
+        lift_sdk::core::http::HeaderValue::from_static("shared"),
+    );
+    let pool = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(defaults)
+        .build()
+        .unwrap();
+    let provider = std::sync::Arc::new(Counting::default());
+    let client = LiftClient::builder(LiftConfig::new(&gateway.uri()).unwrap())
+        .http_client(pool)
+        .credentials(provider.clone())
+        .build()
+        .unwrap();
+
+    // Act
+    client.memory().search("q").await.unwrap();
+    client.registry().list(&ListModules::new()).await.unwrap();
+    let _: serde_json::Value = client
+        .gateway()
+        .module("m-1")
+        .get_json("/api/v1/ping")
+        .await
+        .unwrap();
+    client
+        .auth()
+        .transport()
+        .get("/health")
+        .send()
+        .await
+        .unwrap();
+
+    // Assert: one provider answered for the three authenticated clients.
+    assert_eq!(provider.0.load(std::sync::atomic::Ordering::SeqCst), 3);
+    let shared: std::sync::Arc<dyn lift_sdk::core::AuthProvider> = provider;
+    assert!(std::sync::Arc::ptr_eq(
+        client.credentials().unwrap(),
+        &shared
+    ));
 }
 
 #[tokio::test]
 async fn module_named_resolves_through_the_registry() {
     let gateway = MockServer::start().await;
     Mock::given(path("/registry/modules"))
+        .and(header("authorization", "Bearer t"))
         .respond_with(envelope(&json!({
             "items": [{"id": "11111111-aaaa", "name": "analytics", "version": "1.0.0", "base_url": "http://a:9100/",
                        "status": "active", "created_at": "2026-11-23T08:09:03.509961"}],
             "total": 1, "page": 1, "size": 100, "pages": 1, "has_next": false, "has_prev": false
         })))
+        .expect(2)
         .mount(&gateway)
         .await;
     Mock::given(path("/modules/11111111-aaaa/api/v1/ping"))

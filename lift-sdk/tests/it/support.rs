@@ -3,10 +3,15 @@
 use serde_json::Value;
 use wiremock::ResponseTemplate;
 
-/// The recorded answer of capture `id` (e.g. `01-gateway-health`), headers and body as sent.
-pub(crate) fn recorded(id: &str) -> (String, ResponseTemplate) {
+/// The two recorded sets: as committed (`""`) and `compat`.
+pub(crate) const SETS: [&str; 2] = ["", "compat"];
+
+/// The recorded answer of capture `id` (e.g. `01-gateway-health`) in `set` (`""` or
+/// `"compat"`), headers (duplicates included) and body exactly as sent, and the recorded
+/// request path.
+pub(crate) fn recorded(set: &str, id: &str) -> (String, ResponseTemplate) {
     let file = format!(
-        "{}/../fixtures/liftos-captures/{id}.json",
+        "{}/../fixtures/liftos-captures/{set}/{id}.json",
         env!("CARGO_MANIFEST_DIR")
     );
     let capture: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
