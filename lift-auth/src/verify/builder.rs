@@ -3,8 +3,6 @@
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use jsonwebtoken::DecodingKey;
-
 use super::{Inner, TokenVerifier, VerifyKey, parse_jwks};
 use crate::algorithm::Algorithm;
 use crate::error::{AuthErrorKind, Error};
@@ -46,7 +44,6 @@ pub(crate) const DEFAULT_JWKS_REFRESH: Duration = Duration::from_secs(30);
 pub struct TokenVerifierBuilder {
     keys: Vec<VerifyKey>,
     weak_secret: bool,
-    shortest_secret: Option<usize>,
     leeway: Duration,
     issuers: Vec<String>,
     audiences: Vec<String>,
@@ -62,7 +59,6 @@ impl Default for TokenVerifierBuilder {
         Self {
             keys: Vec::new(),
             weak_secret: false,
-            shortest_secret: None,
             leeway: DEFAULT_LEEWAY,
             issuers: Vec::new(),
             audiences: Vec::new(),
@@ -78,21 +74,13 @@ impl Default for TokenVerifierBuilder {
 impl TokenVerifierBuilder {
     /// Adds an HS256 key: the shared `JWT_SECRET` of the core services.
     pub fn hs256(mut self, secret: impl AsRef<[u8]>) -> Self {
-        let secret = secret.as_ref();
-        let shortest = self
-            .shortest_secret
-            .map_or(secret.len(), |s| s.min(secret.len()));
-        self.shortest_secret = Some(shortest);
-        self.keys.push(VerifyKey::new(
-            Algorithm::HS256,
-            DecodingKey::from_secret(secret),
-            None,
-        ));
+        self.keys.push(VerifyKey::hs256(secret.as_ref()));
         self
     }
 
     /// Accepts HS256 secrets shorter than 32 bytes (refused by default, so that the
-    /// reference's `your-secret-key` is never accepted silently).
+    /// reference's `your-secret-key` is never accepted silently). This covers symmetric
+    /// (`oct`) keys of a JWKS too; a fetched set's weak symmetric keys are skipped without it.
     pub fn allow_weak_secret(mut self, allow: bool) -> Self {
         self.weak_secret = allow;
         self
@@ -198,10 +186,7 @@ impl TokenVerifierBuilder {
         if let Some(err) = self.error {
             return Err(err);
         }
-        if let Some(shortest) = self.shortest_secret
-            && shortest < MIN_SECRET_LEN
-            && !self.weak_secret
-        {
+        if !self.weak_secret && self.keys.iter().any(|key| key.is_weak(MIN_SECRET_LEN)) {
             return Err(Error::with_detail(
                 AuthErrorKind::Config,
                 "hs256 secret shorter than 32 bytes; call allow_weak_secret(true) to accept it",
@@ -219,6 +204,7 @@ impl TokenVerifierBuilder {
                 &url,
                 self.jwks_refresh,
                 self.keys.clone(),
+                self.weak_secret,
             )?),
             None => None,
         };

@@ -17,6 +17,8 @@ pub(crate) struct VerifyKey {
     pub(crate) kid: Option<String>,
     pub(crate) key: DecodingKey,
     pub(crate) validation: Validation,
+    /// For an HS256 key, the secret's length in bytes (checked against `MIN_SECRET_LEN`).
+    pub(crate) secret_len: Option<usize>,
 }
 
 impl VerifyKey {
@@ -31,7 +33,20 @@ impl VerifyKey {
             kid,
             key,
             validation,
+            secret_len: None,
         }
+    }
+
+    /// An HS256 key from a shared secret.
+    pub(crate) fn hs256(secret: &[u8]) -> Self {
+        let mut key = Self::new(Algorithm::HS256, DecodingKey::from_secret(secret), None);
+        key.secret_len = Some(secret.len());
+        key
+    }
+
+    /// Whether this is an HS256 key shorter than `min` bytes.
+    pub(crate) fn is_weak(&self, min: usize) -> bool {
+        self.secret_len.is_some_and(|len| len < min)
     }
 
     pub(crate) fn from_pem(alg: Algorithm, pem: &[u8]) -> Result<Self, Error> {
@@ -75,7 +90,15 @@ impl VerifyKey {
             (None, _) => return None,
         };
         let key = DecodingKey::from_jwk(jwk).ok()?;
-        Some(Self::new(alg, key, jwk.common.key_id.clone()))
+        let mut key = Self::new(alg, key, jwk.common.key_id.clone());
+        if let AlgorithmParameters::OctetKey(oct) = &jwk.algorithm {
+            use base64::Engine as _;
+            let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(oct.value.trim_end_matches('='))
+                .ok()?;
+            key.secret_len = Some(secret.len());
+        }
+        Some(key)
     }
 }
 

@@ -18,13 +18,20 @@ pub(crate) struct RemoteJwks {
     interval: Duration,
     /// Keys configured on the builder; fetched keys are added to them.
     base: Vec<VerifyKey>,
+    /// Whether fetched HS256 keys shorter than 32 bytes are kept.
+    allow_weak: bool,
     last_fetch: Mutex<Option<Instant>>,
     /// One fetch at a time; waiters re-check the cache when they get it.
     fetching: tokio::sync::Mutex<()>,
 }
 
 impl RemoteJwks {
-    pub(crate) fn new(url: &str, interval: Duration, base: Vec<VerifyKey>) -> Result<Self, Error> {
+    pub(crate) fn new(
+        url: &str,
+        interval: Duration,
+        base: Vec<VerifyKey>,
+        allow_weak: bool,
+    ) -> Result<Self, Error> {
         let transport = Transport::builder(url)
             .service("jwks")
             .retry_policy(RetryPolicy::none())
@@ -36,6 +43,7 @@ impl RemoteJwks {
             transport,
             interval,
             base,
+            allow_weak,
             last_fetch: Mutex::new(None),
             fetching: tokio::sync::Mutex::new(()),
         })
@@ -104,8 +112,11 @@ impl RemoteJwks {
             .send()
             .await
             .map_err(|err| unavailable("jwks fetch failed").with_source(err))?;
-        let fetched = parse_jwks(response.bytes())
+        let mut fetched = parse_jwks(response.bytes())
             .map_err(|err| unavailable("jwks document invalid").with_source(err))?;
+        if !self.allow_weak {
+            fetched.retain(|key| !key.is_weak(super::MIN_SECRET_LEN));
+        }
         if fetched.is_empty() {
             return Err(unavailable("jwks has no usable key"));
         }

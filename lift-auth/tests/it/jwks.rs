@@ -103,3 +103,41 @@ fn unusable_keys_in_a_set_are_skipped() {
             .is_err()
     );
 }
+
+#[test]
+fn weak_symmetric_jwks_keys_need_the_opt_in() {
+    use base64::Engine as _;
+    let oct = |secret: &str| {
+        json!({"keys": [{
+            "kty": "oct", "alg": "HS256", "kid": "h1",
+            "k": base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret),
+        }]})
+        .to_string()
+    };
+    let err = TokenVerifier::builder()
+        .jwks_json(oct("your-secret-key"))
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), AuthErrorKind::Config);
+    assert!(
+        TokenVerifier::builder()
+            .jwks_json(oct("your-secret-key"))
+            .allow_weak_secret(true)
+            .build()
+            .is_ok()
+    );
+    let strong = TokenVerifier::builder()
+        .jwks_json(oct(crate::support::SECRET))
+        .build()
+        .unwrap();
+    let issuer = TokenIssuer::builder()
+        .hs256(crate::support::SECRET)
+        .kid("h1")
+        .build()
+        .unwrap();
+    assert!(
+        strong
+            .verify(&issuer.issue(&issuer.claims("u", "o", "e")).unwrap())
+            .is_ok()
+    );
+}
