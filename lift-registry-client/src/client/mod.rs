@@ -2,6 +2,7 @@
 
 mod body;
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use lift_auth::{Caller, Token, UserContext};
@@ -131,6 +132,13 @@ impl RegistryClient {
         &self.transport
     }
 
+    /// Whether this client talks to the gateway and strips user-context headers (see
+    /// [`Transport::is_through_gateway`]).
+    #[must_use]
+    pub fn is_through_gateway(&self) -> bool {
+        self.transport.is_through_gateway()
+    }
+
     /// A copy that acts for `caller`: their bearer token ([`Caller::Token`]) or their user
     /// context as headers ([`Caller::Context`]), whichever the handler has. Cheap: it
     /// shares the connection pool, the retry budget and the circuit breaker.
@@ -228,6 +236,12 @@ impl RegistryClient {
     /// Lists every module matching `params`, following pages from `params`' page (100 per
     /// page unless `params` sets a size).
     ///
+    /// It asks for the next page while the registry says there is one (`has_next`), and
+    /// stops at the last page the registry counted (`pages`), at an empty page, or at a page
+    /// that brings no module it has not seen, so a registry that ignores `page` cannot make
+    /// it loop. A module listed twice (the registry's list shifted between two pages) is
+    /// kept once.
+    ///
     /// # Errors
     ///
     /// As [`list`](Self::list), for any page.
@@ -237,15 +251,21 @@ impl RegistryClient {
             params = params.size(MAX_PAGE_SIZE);
         }
         let mut modules = Vec::new();
+        let mut seen = HashSet::new();
         let mut page = params.page_number();
         loop {
             let current = self.list(&params.clone().page(page)).await?;
-            let next = current.next_page();
-            let empty = current.items.is_empty();
-            modules.extend(current.items);
-            match next {
-                // An empty page that claims a successor would loop forever: stop.
-                Some(next) if !empty && next > page => page = next,
+            let before = modules.len();
+            for module in current.items {
+                // Records without an id cannot be told apart: keep them all.
+                if module.id.is_empty() || seen.insert(module.id.clone()) {
+                    modules.push(module);
+                }
+            }
+            let new_modules = modules.len() > before;
+            let below_last = current.pages == 0 || page < current.pages;
+            match page.checked_add(1) {
+                Some(next) if current.has_next && new_modules && below_last => page = next,
                 _ => return Ok(modules),
             }
         }

@@ -289,6 +289,12 @@ fn the_gateway_mode_targets_the_registry_prefix() {
         client.transport().base_url().as_str(),
         "http://localhost:8000/registry"
     );
+    assert!(client.is_through_gateway());
+    let direct = RegistryClient::builder()
+        .service_url("http://registry:8005")
+        .build()
+        .unwrap();
+    assert!(!direct.is_through_gateway());
 }
 
 #[tokio::test]

@@ -88,3 +88,78 @@ async fn an_empty_page_that_claims_a_successor_ends_the_listing() {
 
     assert!(modules.is_empty());
 }
+
+#[tokio::test]
+async fn a_registry_that_ignores_the_page_cannot_make_it_loop() {
+    // Every page answers the first page again, always claiming a successor.
+    let server = MockServer::start().await;
+    let mode = Mode::Direct;
+    mode.mock("GET", "/modules")
+        .respond_with(page(&["a", "b"], 1, 0, true))
+        .expect(2)
+        .mount(&server)
+        .await;
+
+    let modules = mode
+        .client(&server.uri())
+        .list_all(&ListModules::new())
+        .await
+        .unwrap();
+
+    let ids: Vec<_> = modules.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["a", "b"]);
+}
+
+#[tokio::test]
+async fn it_stops_at_the_last_page_the_registry_counted() {
+    let server = MockServer::start().await;
+    let mode = Mode::Gateway;
+    for (number, ids) in [("1", &["a", "b"][..]), ("2", &["c"][..])] {
+        mode.mock("GET", "/modules")
+            .and(query_param("page", number))
+            // Wrongly claims a successor even on its last page.
+            .respond_with(page(ids, number.parse().unwrap(), 2, true))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+
+    let modules = mode
+        .client(&server.uri())
+        .list_all(&ListModules::new().size(2))
+        .await
+        .unwrap();
+
+    assert_eq!(modules.len(), 3);
+}
+
+#[tokio::test]
+async fn pages_without_a_page_number_are_followed_and_repeats_kept_once() {
+    // The listing shifted between the two requests: `b` comes back on page 2.
+    let server = MockServer::start().await;
+    let mode = Mode::Gateway;
+    for (number, ids, has_next) in [("1", &["a", "b"][..], true), ("2", &["b", "c"][..], false)] {
+        let items: Vec<Value> = ids
+            .iter()
+            .map(|id| json!({"id": id, "name": format!("module-{id}")}))
+            .collect();
+        mode.mock("GET", "/modules")
+            .and(query_param("page", number))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "success": true, "message": "ok",
+                "data": {"items": items, "has_next": has_next},
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+
+    let modules = mode
+        .client(&server.uri())
+        .list_all(&ListModules::new().size(2))
+        .await
+        .unwrap();
+
+    let ids: Vec<_> = modules.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["a", "b", "c"]);
+}

@@ -16,6 +16,7 @@ const ECHO_ID: &str = "7c840860-4c75-40c1-b743-675f948a4201";
 
 both_modes!(
     register,
+    register_strips_the_trailing_slash_and_sends_only_the_registry_fields,
     list_default,
     list_with_params,
     list_with_status_filter,
@@ -67,6 +68,51 @@ async fn register(mode: Mode) {
     );
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests[0].headers["content-type"], "application/json");
+}
+
+async fn register_strips_the_trailing_slash_and_sends_only_the_registry_fields(mode: Mode) {
+    // Arrange: a module.json with a trailing slash, a human id and keys the registry drops.
+    let server = MockServer::start().await;
+    mode.mock("POST", "/modules")
+        .and(body_json(json!({
+            "name": "analytics",
+            "version": "1.2.0",
+            "base_url": "http://analytics:9100/base",
+            "health_endpoint": "/healthz",
+            "api_prefix": "/api/v1",
+            "features": ["reports"],
+            "permissions": ["analytics:read"],
+            "memory_requirements": {},
+            "ui_components": [],
+            "metadata": {}
+        })))
+        .respond_with(capture("58").response_template())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let manifest: lift_registry_client::ModuleManifest = serde_json::from_value(json!({
+        "module_id": "analytics_module",
+        "name": "analytics",
+        "version": "1.2.0",
+        "base_url": "http://analytics:9100/base/",
+        "health_endpoint": "/healthz",
+        "features": ["reports"],
+        "permissions": ["analytics:read"],
+        "capabilities": ["reporting"],
+        "endpoints": {"reports": "/api/v1/reports"},
+        "configuration": {"max_rows": 100}
+    }))
+    .unwrap();
+
+    // Act
+    let registered = mode
+        .client(&server.uri())
+        .register(&manifest)
+        .await
+        .unwrap();
+
+    // Assert: the mock matched the exact body; the answer is the registry's.
+    assert_eq!(registered.module_id, ECHO_ID);
 }
 
 async fn list_default(mode: Mode) {
