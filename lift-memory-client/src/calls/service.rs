@@ -64,10 +64,13 @@ impl MemoryClient {
     ///
     /// # Errors
     ///
-    /// `InvalidInput`, before anything is sent, for an empty `org_id`; `Status` 403
+    /// `InvalidInput`, before anything is sent, for a blank `org_id`; `Status` 403
     /// (`Access denied to organization context`) for another organisation without `admin`;
     /// otherwise the transport's errors and `Decode` for a malformed answer.
     pub async fn delete_context(&self, org_id: &str) -> Result<ContextDeleted, Error> {
+        if org_id.trim().is_empty() {
+            return Err(Error::invalid_input("org id must not be empty"));
+        }
         let call = self.transport.delete(["context", org_id]);
         send_data(call, "DELETE /context/{org_id}").await
     }

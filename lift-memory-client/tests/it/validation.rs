@@ -54,6 +54,9 @@ async fn bad_input_is_refused_before_sending() {
                 .map(drop),
             c.context_initialize("").await.map(drop),
             c.delete_context("").await.map(drop),
+            c.delete_context("  ").await.map(drop),
+            c.context_initialize(" ").await.map(drop),
+            c.create_conceptual_space("", ["d"]).await.map(drop),
             c.create_conceptual_space(" ", ["d"]).await.map(drop),
         ];
 
