@@ -148,7 +148,10 @@ impl LiftClientBuilder {
         self
     }
 
-    /// A credential provider of your own, used instead of the configured credentials.
+    /// A credential provider of your own, used instead of the configured credentials by
+    /// every client but auth: with [`Routing::Direct`] it also replaces the configured
+    /// [`DirectIdentity`](crate::DirectIdentity), so give it one that sends user-context
+    /// headers (the gateway client strips them, and sends only what else it adds).
     pub fn credentials(mut self, provider: Arc<dyn AuthProvider>) -> Self {
         self.credentials = Some(provider);
         self
@@ -178,16 +181,21 @@ impl LiftClientBuilder {
         };
         // Register and login are public: the auth client carries no credentials.
         let auth: AuthClient = routes.client(&config.auth_url, None)?;
+        let explicit = credentials.clone();
         let credentials = match credentials {
             Some(provider) => Some(provider),
             None => default_credentials(&config.credentials, &auth),
         };
         let service_auth = match config.routing {
             Routing::Gateway => credentials.clone(),
-            Routing::Direct => config.direct_identity.as_ref().map(|identity| {
-                let context = UserContext::new(&identity.user_id, &identity.org_id)
-                    .with_roles(identity.roles.iter().map(|role| Role::from(role.as_str())));
-                Arc::new(UserContextHeaders::new(context)) as Arc<dyn AuthProvider>
+            // A provider given to the builder is used as given; otherwise the configured
+            // identity travels as user-context headers.
+            Routing::Direct => explicit.or_else(|| {
+                config.direct_identity.as_ref().map(|identity| {
+                    let context = UserContext::new(&identity.user_id, &identity.org_id)
+                        .with_roles(identity.roles.iter().map(|role| Role::from(role.as_str())));
+                    Arc::new(UserContextHeaders::new(context)) as Arc<dyn AuthProvider>
+                })
             }),
         };
         let registry: RegistryClient = routes.client(&config.registry_url, service_auth.clone())?;

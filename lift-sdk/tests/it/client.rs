@@ -323,3 +323,34 @@ async fn login_credentials_log_in_once_then_send_the_token() {
     );
     assert!(!format!("{client:?}").contains("admin123"));
 }
+
+#[tokio::test]
+async fn a_provider_given_to_the_builder_is_used_by_direct_routing_too() {
+    let memory = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/search"))
+        .and(RawHeader("x-user-id", "caller-9"))
+        .and(RawHeader("x-org-id", "org-9"))
+        .and(NoAuthorization)
+        .respond_with(search_answer())
+        .expect(1)
+        .mount(&memory)
+        .await;
+    let config = LiftConfig::new("http://127.0.0.1:9")
+        .unwrap()
+        .routing(Routing::Direct)
+        .service_url("memory", &memory.uri())
+        .unwrap()
+        .direct_identity(DirectIdentity::new("svc-1", "org-1"));
+    let provider = lift_sdk::auth::UserContextHeaders::new(lift_sdk::auth::UserContext::new(
+        "caller-9", "org-9",
+    ));
+    let client = LiftClient::builder(config)
+        .credentials(std::sync::Arc::new(provider))
+        .build()
+        .unwrap();
+
+    let found = client.memory().search("q").await.unwrap();
+
+    assert_eq!(found.count, 0);
+}
