@@ -126,6 +126,14 @@ fn refresh_body(token: &str) -> Value {
 /// Half of a 2 s lifetime: past the renewal point, before expiry.
 const INTO_RENEWAL: Duration = Duration::from_millis(1200);
 
+/// Moves tokio's clock forward by `by` without waiting, then lets it run on again, so the
+/// HTTP calls that follow (which arm real time-outs) are not skipped ahead by the paused clock.
+async fn skip(by: Duration) {
+    tokio::time::pause();
+    tokio::time::advance(by).await;
+    tokio::time::resume();
+}
+
 #[tokio::test]
 async fn login_session_renews_before_expiry_and_falls_back_to_login_when_refresh_fails() {
     let server = MockServer::start().await;
@@ -148,7 +156,7 @@ async fn login_session_renews_before_expiry_and_falls_back_to_login_when_refresh
     session.token().await.unwrap();
     // Still valid, but within the renewal window: /refresh is tried, fails, and the session
     // logs in again before the token expires.
-    tokio::time::sleep(INTO_RENEWAL).await;
+    skip(INTO_RENEWAL).await;
     session.token().await.unwrap();
     server.verify().await;
 }
@@ -171,7 +179,7 @@ async fn login_session_uses_a_working_refresh() {
     let client = AuthClient::new(Transport::new(&server.uri()).unwrap());
     let session = LoginSession::new(client, "ana@example.com", "s3cret!");
     let first = session.token().await.unwrap();
-    tokio::time::sleep(INTO_RENEWAL).await;
+    skip(INTO_RENEWAL).await;
     let renewed = session.token().await.unwrap();
     assert_ne!(renewed, first);
     assert_eq!(renewed.expose(), "renewed.token.x");
@@ -201,7 +209,7 @@ async fn a_failed_renewal_keeps_the_unexpired_token() {
         .try_refresh(false)
         .build();
     let first = session.token().await.unwrap();
-    tokio::time::sleep(INTO_RENEWAL).await;
+    skip(INTO_RENEWAL).await;
     // The renewal fails: the token, still valid, keeps serving …
     assert_eq!(session.token().await.unwrap(), first);
     // … and the next requests do not each retry the login.
