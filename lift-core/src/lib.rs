@@ -47,6 +47,7 @@ mod circuit;
 mod context;
 mod envelope;
 mod error;
+mod health;
 mod path;
 mod response;
 mod retry;
@@ -67,6 +68,8 @@ pub use context::{RequestContext, TraceContext, new_request_id};
 pub use envelope::ApiResponse;
 #[doc(inline)]
 pub use error::{Error, ErrorKind};
+#[doc(inline)]
+pub use health::{Readiness, ReadinessCheck, ServiceHealth, Uptime};
 #[doc(inline)]
 pub use path::PathSpec;
 #[doc(inline)]

@@ -5,7 +5,7 @@
 use lift_core::{ErrorDetail, ErrorKind};
 use lift_memory_client::{Error, MemoryClient};
 use serde_json::Value;
-use wiremock::matchers::any;
+use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer};
 
 use crate::support::{Capture, Mode, capture, provider, received, transport};
@@ -218,4 +218,35 @@ fn check(capture: &Capture, err: &Error) {
         403 => assert!(err.is_forbidden(), "{id}"),
         _ => {}
     }
+}
+
+#[tokio::test]
+async fn memorys_own_health_and_readiness_decode() {
+    // Arrange: captures 05 and 06 were recorded on the memory service itself.
+    let (health, ready) = (capture("compat", 5), capture("compat", 6));
+    let server = MockServer::start().await;
+    for exchange in [&health, &ready] {
+        Mock::given(method("GET"))
+            .and(path(exchange.request.path.as_str()))
+            .respond_with(exchange.response_template())
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let client = MemoryClient::new(transport(&server.uri()));
+
+    // Act
+    let alive = client.health().await.unwrap();
+    let readiness = client.ready().await.unwrap();
+
+    // Assert: a fresh memory service reports `degraded`, still with a 200.
+    let recorded = health.response.body.as_ref().unwrap();
+    assert_eq!(alive.status, recorded["status"].as_str().unwrap());
+    assert!(!alive.is_healthy());
+    assert_eq!(
+        alive.dependencies.len(),
+        recorded["dependencies"].as_object().unwrap().len()
+    );
+    assert_eq!(readiness.service.as_deref(), Some("memory"));
+    assert_eq!(readiness.status, "ready");
 }

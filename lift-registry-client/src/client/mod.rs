@@ -6,7 +6,9 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use lift_auth::{Caller, Token, UserContext};
-use lift_core::{AuthProvider, Error, ServiceClient, ServiceClientBuilder, Transport};
+use lift_core::{
+    AuthProvider, Error, Readiness, ServiceClient, ServiceClientBuilder, ServiceHealth, Transport,
+};
 use serde::Deserialize;
 
 use crate::health::{HealthSummary, ModuleHealthReport};
@@ -344,6 +346,26 @@ impl RegistryClient {
             .get(["modules", id.as_str(), "health"])
             .send_data()
             .await
+    }
+
+    /// The registry's own liveness (`GET /health`), with the counts of registered and
+    /// active modules in [`dependencies`](ServiceHealth::dependencies).
+    ///
+    /// # Errors
+    ///
+    /// Any error of the call; `Decode` for a body that is not a health object.
+    pub async fn health(&self) -> Result<ServiceHealth, Error> {
+        self.transport.get("/health").send_json().await
+    }
+
+    /// The registry's readiness (`GET /ready`); a registry that is not ready answers 503,
+    /// returned as an error of kind `Status`.
+    ///
+    /// # Errors
+    ///
+    /// Any error of the call, including that 503.
+    pub async fn ready(&self) -> Result<Readiness, Error> {
+        self.transport.get("/ready").send_json().await
     }
 
     /// Probes every module, one after another, and summarises (`GET /health-summary`).

@@ -206,3 +206,34 @@ async fn the_other_answers_decode() {
         .unwrap();
     assert_eq!(gone, id);
 }
+
+#[tokio::test]
+async fn the_registrys_own_health_and_readiness_decode() {
+    // Arrange: captures 07 and 08 were recorded on the registry itself.
+    let (health, ready) = (capture("07"), capture("08"));
+    let server = MockServer::start().await;
+    for (route, exchange) in [("/health", &health), ("/ready", &ready)] {
+        Mock::given(wiremock::matchers::path(route))
+            .respond_with(exchange.response_template())
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let client = Mode::Direct.client(&server.uri());
+
+    // Act
+    let alive = client.health().await.unwrap();
+    let readiness = client.ready().await.unwrap();
+
+    // Assert
+    let recorded = health.response.body.as_ref().unwrap();
+    assert_eq!(alive.status, "healthy");
+    assert_eq!(
+        alive.dependencies["registered_modules"],
+        recorded["dependencies"]["registered_modules"]
+    );
+    assert!(matches!(alive.uptime, Some(lift_core::Uptime::Seconds(s)) if s > 0.0));
+    assert_eq!(readiness.status, "ready");
+    assert_eq!(readiness.service.as_deref(), Some("registry"));
+    assert!(readiness.checks.is_empty());
+}

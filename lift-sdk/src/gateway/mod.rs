@@ -1,6 +1,6 @@
 //! The gateway client: platform health, and calls into modules.
 
-mod health;
+mod info;
 mod module;
 
 use std::sync::Arc;
@@ -9,7 +9,8 @@ use lift_auth::{Caller, Token};
 use lift_core::{AuthProvider, Error, Transport};
 use lift_registry_client::RegistryClient;
 
-pub use health::{GatewayInfo, Readiness, ReadinessCheck, ServiceHealth, Uptime};
+pub use info::GatewayInfo;
+pub use lift_core::{Readiness, ReadinessCheck, ServiceHealth, Uptime};
 pub use module::ModuleHandle;
 
 /// The gateway: its own health and readiness, and calls into modules at

@@ -1,13 +1,27 @@
-//! The health and readiness bodies of the gateway (contract §2.4, §8).
+//! The `/health` and `/ready` bodies every Lift service answers with (contract §2.4, §8).
 
 use std::collections::BTreeMap;
 
-use lift_core::Timestamp;
+use crate::Timestamp;
 use serde::Deserialize;
 use serde_json::Value;
 
 /// A `/health` body, read leniently: both shapes of contract §2.4 (HealthChecker and the
 /// HealthCheck model) and the modules' variants fit.
+///
+/// ```
+/// use lift_core::{ServiceHealth, Uptime};
+///
+/// let gateway: ServiceHealth = serde_json::from_str(
+///     r#"{"status":"healthy","service":"gateway","timestamp":"2026-11-23T08:08:18.979286","uptime":"running"}"#,
+/// )?;
+/// let registry: ServiceHealth = serde_json::from_str(
+///     r#"{"status":"healthy","version":"1.0.0","dependencies":{"registered_modules":"0"},"uptime":6.2}"#,
+/// )?;
+/// assert_eq!(gateway.uptime, Some(Uptime::Text("running".into())));
+/// assert_eq!(registry.dependencies["registered_modules"], "0");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ServiceHealth {
@@ -78,19 +92,4 @@ pub struct ReadinessCheck {
     /// Whatever the check reported.
     #[serde(default)]
     pub result: Value,
-}
-
-/// `GET /` on the gateway: its version and the services it knows.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct GatewayInfo {
-    /// The gateway's version.
-    #[serde(default)]
-    pub version: String,
-    /// The service names it routes or pings.
-    #[serde(default)]
-    pub services: Vec<String>,
-    /// Where its API docs are.
-    #[serde(default)]
-    pub docs: Option<String>,
 }
