@@ -25,7 +25,7 @@
 //! | flag | default | enables |
 //! |---|---|---|
 //! | `axum` | no | `JwtAuthLayer` (modes `Jwt`, `GatewayHeaders`, `JwtOrGatewayHeaders`), extractors and the permission/role guards of `layer` (axum, tower) |
-//! | `client` | no | `AuthClient`, the token providers of `provider`, and JWKS fetched from a URL (on `lift-core`) |
+//! | `client` | no | `AuthClient`, the token providers of `provider`, and JWKS fetched from a URL (on `lift-sdk-core`) |
 //!
 //! Without features the crate depends on no HTTP client and no web framework.
 #![cfg_attr(docsrs, feature(doc_cfg))]

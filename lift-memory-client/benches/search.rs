@@ -17,7 +17,7 @@ use axum::Router;
 use axum::http::header::CONTENT_TYPE;
 use axum::routing::post;
 use criterion::{Criterion, criterion_group, criterion_main};
-use lift_core::{Timestamp, Transport};
+use lift_sdk_core::{Timestamp, Transport};
 use lift_memory_client::{MemoryClient, SearchRequest, SearchType};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use lift_auth::{Caller, Token, UserContext};
-use lift_core::{AuthProvider, ServiceClient, ServiceClientBuilder, Transport};
+use lift_sdk_core::{AuthProvider, ServiceClient, ServiceClientBuilder, Transport};
 
 /// Configures a [`MemoryClient`] from URLs: `gateway_url` (calls go to `{gateway}/memory`)
 /// or `service_url` (memory's own URL), credentials and transport settings. See
@@ -38,7 +38,7 @@ pub type MemoryClientBuilder = ServiceClientBuilder<MemoryClient>;
 /// use lift_memory_client::{MemoryClient, SearchRequest, SearchType};
 ///
 /// # async fn run() -> Result<(), lift_memory_client::Error> {
-/// let transport = lift_core::Transport::builder("http://localhost:8000/memory")
+/// let transport = lift_sdk_core::Transport::builder("http://localhost:8000/memory")
 ///     .service("memory")
 ///     .build()?;
 /// let memory = MemoryClient::through_gateway(transport).for_token("<the caller's jwt>");
@@ -208,8 +208,8 @@ mod tests {
             .service_url("http://memory:8003")
             .build()
             .unwrap_err();
-        assert_eq!(none.kind(), lift_core::ErrorKind::Builder);
-        assert_eq!(both.kind(), lift_core::ErrorKind::Builder);
+        assert_eq!(none.kind(), lift_sdk_core::ErrorKind::Builder);
+        assert_eq!(both.kind(), lift_sdk_core::ErrorKind::Builder);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! insights, manage contexts and conceptual spaces, on behalf of the calling user.
 //!
 //! ```no_run
-//! use lift_core::Transport;
+//! use lift_sdk_core::Transport;
 //! use lift_memory_client::{MemoryClient, SearchRequest, SearchType, StoreRequest};
 //!
 //! # async fn run(token: String) -> Result<(), lift_memory_client::Error> {
@@ -21,7 +21,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! [`MemoryClient`] is built on a [`lift_core::Transport`]: it shares that crate's retries,
+//! [`MemoryClient`] is built on a [`lift_sdk_core::Transport`]: it shares that crate's retries,
 //! circuit breaker, tracing and [`Error`]. Which transport you give it decides the route:
 //! `{gateway}/memory` with a bearer token ([`MemoryClient::through_gateway`], which never
 //! lets a user-context header out), or memory's own URL with the user-context headers
@@ -32,8 +32,8 @@
 //!
 //! | flag | default | enables |
 //! |---|---|---|
-//! | `rustls` | yes | TLS through rustls (forwarded to `lift-core`) |
-//! | `native-tls` | no | TLS through the platform's library (forwarded to `lift-core`) |
+//! | `rustls` | yes | TLS through rustls (forwarded to `lift-sdk-core`) |
+//! | `native-tls` | no | TLS through the platform's library (forwarded to `lift-sdk-core`) |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod calls;
@@ -70,10 +70,10 @@ pub use request::{BatchSearchRequest, DEFAULT_LIMIT, MAX_LIMIT, SearchRequest, S
 #[doc(inline)]
 pub use search_type::SearchType;
 
-/// The error every call returns: [`lift_core::Error`].
-pub use lift_core::Error;
+/// The error every call returns: [`lift_sdk_core::Error`].
+pub use lift_sdk_core::Error;
 /// The kind of an [`Error`].
-pub use lift_core::ErrorKind;
+pub use lift_sdk_core::ErrorKind;
 
 /// `Result` with [`Error`] as its default error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

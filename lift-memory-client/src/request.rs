@@ -1,6 +1,6 @@
 //! Request bodies: what `store`, `search` and `search_batch` send.
 
-use lift_core::Error;
+use lift_sdk_core::Error;
 use serde::Serialize;
 use serde_json::{Map, Value};
 

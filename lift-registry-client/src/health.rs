@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use lift_core::Timestamp;
+use lift_sdk_core::Timestamp;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 

@@ -32,16 +32,16 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Errors are [`lift_core::Error`], re-exported as [`Error`]; a manifest that fails
-//! validation is refused with kind [`InvalidInput`](lift_core::ErrorKind::InvalidInput)
+//! Errors are [`lift_sdk_core::Error`], re-exported as [`Error`]; a manifest that fails
+//! validation is refused with kind [`InvalidInput`](lift_sdk_core::ErrorKind::InvalidInput)
 //! before anything is sent.
 //!
 //! # Feature flags
 //!
 //! | flag | default | enables |
 //! |---|---|---|
-//! | `rustls` | yes | TLS through rustls (aws-lc-rs), forwarded to `lift-core` |
-//! | `native-tls` | no | TLS through the platform's library (OpenSSL on Linux), forwarded to `lift-core` |
+//! | `rustls` | yes | TLS through rustls (aws-lc-rs), forwarded to `lift-sdk-core` |
+//! | `native-tls` | no | TLS through the platform's library (OpenSSL on Linux), forwarded to `lift-sdk-core` |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client;
@@ -75,8 +75,8 @@ pub use status::{ModuleHealth, ModuleStatus};
 #[doc(inline)]
 pub use update::ModuleUpdate;
 
-/// The error every call returns: [`lift_core::Error`].
-pub use lift_core::Error;
+/// The error every call returns: [`lift_sdk_core::Error`].
+pub use lift_sdk_core::Error;
 
 /// `Result` with [`Error`] as its default error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

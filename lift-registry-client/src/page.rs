@@ -139,24 +139,24 @@ impl ListModules {
     }
 
     /// Checks the values the reference answers with a 500 rather than a 422 (contract §2.3).
-    pub(crate) fn check(&self) -> Result<(), lift_core::Error> {
+    pub(crate) fn check(&self) -> Result<(), lift_sdk_core::Error> {
         if self.page == Some(0) {
-            return Err(lift_core::Error::invalid_input(
+            return Err(lift_sdk_core::Error::invalid_input(
                 "page must be 1 or more, got 0",
             ));
         }
         if let Some(size) = self.size.filter(|size| !(1..=MAX_PAGE_SIZE).contains(size)) {
-            return Err(lift_core::Error::invalid_input(format!(
+            return Err(lift_sdk_core::Error::invalid_input(format!(
                 "size must be between 1 and {MAX_PAGE_SIZE}, got {size}"
             )));
         }
         if let Some(status) = self.status.as_ref().filter(|status| !status.is_known()) {
-            return Err(lift_core::Error::invalid_input(format!(
+            return Err(lift_sdk_core::Error::invalid_input(format!(
                 "status filter `{status}` is not one of active, inactive, maintenance, error"
             )));
         }
         if self.sort_by.as_deref().is_some_and(str::is_empty) {
-            return Err(lift_core::Error::invalid_input("sort_by must not be empty"));
+            return Err(lift_sdk_core::Error::invalid_input("sort_by must not be empty"));
         }
         Ok(())
     }

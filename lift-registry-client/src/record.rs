@@ -1,6 +1,6 @@
 //! What the registry stores about a module, and the answers that carry it.
 
-use lift_core::Timestamp;
+use lift_sdk_core::Timestamp;
 use serde::Deserialize;
 
 use crate::health::HealthProbe;

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use lift_auth::{AuthClient, LoginSession, Role, StaticToken, UserContext, UserContextHeaders};
-use lift_core::{AuthProvider, Error, RetryPolicy, ServiceClient, ServiceClientBuilder, Transport};
+use lift_sdk_core::{AuthProvider, Error, RetryPolicy, ServiceClient, ServiceClientBuilder, Transport};
 use lift_memory_client::MemoryClient;
 use lift_registry_client::RegistryClient;
 use url::Url;
@@ -28,7 +28,7 @@ use crate::gateway::GatewayClient;
 /// use lift_sdk::{LiftClient, LiftConfig};
 /// use lift_sdk::memory::SearchRequest;
 ///
-/// # async fn run() -> Result<(), lift_core::Error> {
+/// # async fn run() -> Result<(), lift_sdk_core::Error> {
 /// let client = LiftClient::new(LiftConfig::new("http://localhost:8000")?.token("eyJ…"))?;
 /// let found = client.memory().search(SearchRequest::new("campaign lift")).await?;
 /// println!("{} hits", found.count);
@@ -53,7 +53,7 @@ impl LiftClient {
     ///
     /// # Errors
     ///
-    /// An error of kind [`Builder`](lift_core::ErrorKind::Builder) when a URL or the HTTP
+    /// An error of kind [`Builder`](lift_sdk_core::ErrorKind::Builder) when a URL or the HTTP
     /// client cannot be set up.
     pub fn new(config: LiftConfig) -> Result<Self, Error> {
         Self::builder(config).build()
@@ -136,7 +136,7 @@ pub struct LiftClientBuilder {
 
 impl LiftClientBuilder {
     /// Uses an existing `reqwest` client (build it with
-    /// [`lift_core::default_http_client`] or with redirects disabled).
+    /// [`lift_sdk_core::default_http_client`] or with redirects disabled).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -161,7 +161,7 @@ impl LiftClientBuilder {
     ///
     /// # Errors
     ///
-    /// An error of kind [`Builder`](lift_core::ErrorKind::Builder) when a URL or the HTTP
+    /// An error of kind [`Builder`](lift_sdk_core::ErrorKind::Builder) when a URL or the HTTP
     /// client cannot be set up.
     pub fn build(self) -> Result<LiftClient, Error> {
         let Self {
@@ -172,7 +172,7 @@ impl LiftClientBuilder {
         } = self;
         let http = match http_client {
             Some(client) => client,
-            None => lift_core::default_http_client()?,
+            None => lift_sdk_core::default_http_client()?,
         };
         let routes = Routes {
             config: &config,

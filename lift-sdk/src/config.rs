@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use lift_core::{Error, Secret};
+use lift_sdk_core::{Error, Secret};
 use url::Url;
 
 /// How clients reach the services.
@@ -119,7 +119,7 @@ impl DirectIdentity {
 ///
 /// let bad = LiftConfig::from_lookup(|name| (name == "MEMORY_SERVICE_URL").then(|| "memory:8003".into()));
 /// assert!(bad.unwrap_err().to_string().contains("MEMORY_SERVICE_URL"));
-/// # Ok::<(), lift_core::Error>(())
+/// # Ok::<(), lift_sdk_core::Error>(())
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -175,7 +175,7 @@ impl LiftConfig {
     ///
     /// # Errors
     ///
-    /// An error of kind [`Builder`](lift_core::ErrorKind::Builder) when the URL is not an
+    /// An error of kind [`Builder`](lift_sdk_core::ErrorKind::Builder) when the URL is not an
     /// absolute http(s) URL.
     pub fn new(gateway_url: &str) -> Result<Self, Error> {
         Ok(Self {
@@ -188,7 +188,7 @@ impl LiftConfig {
     ///
     /// # Errors
     ///
-    /// An error of kind [`Builder`](lift_core::ErrorKind::Builder) naming the first variable
+    /// An error of kind [`Builder`](lift_sdk_core::ErrorKind::Builder) naming the first variable
     /// that is malformed.
     pub fn from_env() -> Result<Self, Error> {
         Self::from_lookup(|name| std::env::var(name).ok())
@@ -199,7 +199,7 @@ impl LiftConfig {
     ///
     /// # Errors
     ///
-    /// An error of kind [`Builder`](lift_core::ErrorKind::Builder) naming the first variable
+    /// An error of kind [`Builder`](lift_sdk_core::ErrorKind::Builder) naming the first variable
     /// that is malformed.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
         let get = |name: &str| {
@@ -332,7 +332,7 @@ impl LiftConfig {
     ///
     /// # Errors
     ///
-    /// An error of kind [`Builder`](lift_core::ErrorKind::Builder) for an unknown service or
+    /// An error of kind [`Builder`](lift_sdk_core::ErrorKind::Builder) for an unknown service or
     /// a URL that is not an absolute http(s) URL.
     pub fn service_url(mut self, service: &str, url: &str) -> Result<Self, Error> {
         let parsed = parse_url(&format!("{service} url"), url)?;
@@ -473,7 +473,7 @@ mod tests {
         ];
         for (vars, name) in cases {
             let err = from(vars).unwrap_err();
-            assert_eq!(err.kind(), lift_core::ErrorKind::Builder, "{name}: {err}");
+            assert_eq!(err.kind(), lift_sdk_core::ErrorKind::Builder, "{name}: {err}");
             let message = err.to_string();
             assert!(message.contains(name), "{name}: {err}");
             for other in variables.iter().filter(|other| *other != name) {

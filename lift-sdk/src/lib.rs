@@ -5,7 +5,7 @@
 //! use lift_sdk::{LiftClient, LiftConfig};
 //! use lift_sdk::memory::StoreRequest;
 //!
-//! # async fn run() -> Result<(), lift_core::Error> {
+//! # async fn run() -> Result<(), lift_sdk_core::Error> {
 //! let client = LiftClient::new(LiftConfig::from_env()?)?;
 //! println!("gateway is {}", client.gateway().health().await?.status);
 //! let stored = client.memory().store(StoreRequest::new("Q3 campaign lifted signups 12%")).await?;
@@ -29,7 +29,7 @@ mod config;
 mod gateway;
 
 pub use lift_auth as auth;
-pub use lift_core as core;
+pub use lift_sdk_core as core;
 pub use lift_memory_client as memory;
 pub use lift_registry_client as registry;
 
@@ -42,5 +42,5 @@ pub use gateway::{
     GatewayClient, GatewayInfo, ModuleHandle, Readiness, ReadinessCheck, ServiceHealth, Uptime,
 };
 
-/// `Result` with [`lift_core::Error`] as its default error.
-pub type Result<T, E = lift_core::Error> = std::result::Result<T, E>;
+/// `Result` with [`lift_sdk_core::Error`] as its default error.
+pub type Result<T, E = lift_sdk_core::Error> = std::result::Result<T, E>;

@@ -3,7 +3,7 @@
 mod types;
 
 use http::header::AUTHORIZATION;
-use lift_core::{Error, Transport};
+use lift_sdk_core::{Error, Transport};
 
 use types::LoginRequest;
 pub use types::{RegisterRequest, TokenResponse, User, VerifyResponse};
@@ -19,9 +19,9 @@ pub use types::{RegisterRequest, TokenResponse, User, VerifyResponse};
 ///
 /// ```no_run
 /// use lift_auth::AuthClient;
-/// use lift_core::Transport;
+/// use lift_sdk_core::Transport;
 ///
-/// # async fn run() -> Result<(), lift_core::Error> {
+/// # async fn run() -> Result<(), lift_sdk_core::Error> {
 /// let auth = AuthClient::new(Transport::new("http://localhost:8000/auth")?);
 /// let session = auth.login("ana@example.com", "s3cret!").await?;
 /// println!("token valid for {:?}", session.expires_in());
@@ -106,7 +106,7 @@ impl AuthClient {
     }
 }
 
-impl lift_core::ServiceClient for AuthClient {
+impl lift_sdk_core::ServiceClient for AuthClient {
     const SERVICE: &'static str = "auth";
     const GATEWAY_PREFIX: &'static str = "auth";
 

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use lift_core::Timestamp;
+use lift_sdk_core::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::secret::Token;

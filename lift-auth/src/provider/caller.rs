@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use lift_core::AuthProvider;
+use lift_sdk_core::AuthProvider;
 
 use super::{StaticToken, UserContextHeaders};
 use crate::{Token, UserContext};

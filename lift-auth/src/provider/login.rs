@@ -7,7 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use http::HeaderMap;
 use http::header::AUTHORIZATION;
-use lift_core::{AuthProvider, Error};
+use lift_sdk_core::{AuthProvider, Error};
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
@@ -40,9 +40,9 @@ const MAX_LIFETIME: Duration = Duration::from_secs(365 * 24 * 3600);
 /// ```no_run
 /// use std::sync::Arc;
 /// use lift_auth::{AuthClient, LoginSession};
-/// use lift_core::Transport;
+/// use lift_sdk_core::Transport;
 ///
-/// # async fn run() -> Result<(), lift_core::Error> {
+/// # async fn run() -> Result<(), lift_sdk_core::Error> {
 /// let gateway = Transport::new("http://localhost:8000")?;
 /// let auth = AuthClient::new(Transport::new("http://localhost:8000/auth")?);
 /// let session = LoginSession::new(auth, "ana@example.com", "s3cret!");

@@ -1,5 +1,5 @@
 //! Credential providers for Lift clients: implementations of
-//! [`lift_core::AuthProvider`].
+//! [`lift_sdk_core::AuthProvider`].
 //!
 //! | provider | sends | use it for |
 //! |---|---|---|
@@ -23,9 +23,9 @@ pub use user_headers::UserContextHeaders;
 use http::HeaderValue;
 
 /// `Bearer <token>` as a sensitive header value.
-pub(crate) fn bearer_value(token: &str) -> Result<HeaderValue, lift_core::Error> {
+pub(crate) fn bearer_value(token: &str) -> Result<HeaderValue, lift_sdk_core::Error> {
     let mut value = HeaderValue::try_from(format!("Bearer {token}"))
-        .map_err(|_| lift_core::Error::auth("token is not a valid header value"))?;
+        .map_err(|_| lift_sdk_core::Error::auth("token is not a valid header value"))?;
     value.set_sensitive(true);
     Ok(value)
 }

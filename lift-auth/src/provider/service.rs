@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 use http::HeaderMap;
 use http::header::AUTHORIZATION;
-use lift_core::{AuthProvider, Error};
+use lift_sdk_core::{AuthProvider, Error};
 
 use crate::context::UserContext;
 use crate::issue::TokenIssuer;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use http::HeaderMap;
 use http::header::AUTHORIZATION;
-use lift_core::{AuthProvider, Error};
+use lift_sdk_core::{AuthProvider, Error};
 
 use crate::secret::Token;
 
@@ -18,7 +18,7 @@ use crate::secret::Token;
 /// ```
 /// use std::sync::Arc;
 /// use lift_auth::StaticToken;
-/// use lift_core::AuthProvider;
+/// use lift_sdk_core::AuthProvider;
 ///
 /// let provider: Arc<dyn AuthProvider> = Arc::new(StaticToken::new("eyJhbGciOi…"));
 /// assert!(!format!("{provider:?}").contains("eyJ"));

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use http::HeaderMap;
-use lift_core::{AuthProvider, Error};
+use lift_sdk_core::{AuthProvider, Error};
 
 use crate::context::UserContext;
 

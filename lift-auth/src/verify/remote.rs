@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use lift_core::{RetryPolicy, Transport};
+use lift_sdk_core::{RetryPolicy, Transport};
 use tokio::time::Instant;
 
 use super::{VerifyKey, parse_jwks};

@@ -8,7 +8,7 @@ use lift_auth::{
     AuthClient, AuthErrorKind, LoginSession, RegisterRequest, Role, ServiceTokenSigner,
     StaticToken, TokenVerifier, UserContext, UserContextHeaders,
 };
-use lift_core::{AuthProvider, Transport};
+use lift_sdk_core::{AuthProvider, Transport};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

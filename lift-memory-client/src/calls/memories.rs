@@ -1,6 +1,6 @@
 //! Storing, searching and analysing memories.
 
-use lift_core::Error;
+use lift_sdk_core::Error;
 
 use super::{send_data, send_data_with_metadata};
 use crate::client::MemoryClient;
@@ -65,7 +65,7 @@ impl MemoryClient {
     /// `InvalidInput`, before anything is sent, for a blank query, a limit outside 1..=100
     /// or filters that are not a JSON object; otherwise the transport's errors (a 422 from
     /// the service is `Status` with the validation items in
-    /// [`api_error`](lift_core::Error::api_error)) and `Decode` for a malformed answer.
+    /// [`api_error`](lift_sdk_core::Error::api_error)) and `Decode` for a malformed answer.
     pub async fn search(&self, request: impl Into<SearchRequest>) -> Result<SearchResponse, Error> {
         self.search_at("/search", "POST /search", request.into())
             .await

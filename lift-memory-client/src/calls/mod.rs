@@ -3,7 +3,7 @@
 mod memories;
 mod service;
 
-use lift_core::{Error, RequestBuilder, Response};
+use lift_sdk_core::{Error, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 

@@ -1,7 +1,7 @@
 //! Contexts, conceptual spaces and the service's own figures.
 
 use http::Method;
-use lift_core::{Error, Readiness, ServiceHealth, http};
+use lift_sdk_core::{Error, Readiness, ServiceHealth, http};
 
 use super::{send_data, send_data_with_metadata};
 use crate::client::MemoryClient;

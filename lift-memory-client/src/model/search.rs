@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use lift_core::Timestamp;
+use lift_sdk_core::Timestamp;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 

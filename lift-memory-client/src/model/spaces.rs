@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use lift_core::Timestamp;
+use lift_sdk_core::Timestamp;
 use serde::Deserialize;
 
 use super::metadata::{ResponseMetadata, WithMetadata};

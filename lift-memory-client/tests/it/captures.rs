@@ -2,7 +2,7 @@
 //! recorded: every 2xx decodes into its typed value, every memory error into the right
 //! typed error.
 
-use lift_core::{ErrorDetail, ErrorKind};
+use lift_sdk_core::{ErrorDetail, ErrorKind};
 use lift_memory_client::{Error, MemoryClient};
 use serde_json::Value;
 use wiremock::matchers::{any, method, path};

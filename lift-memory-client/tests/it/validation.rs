@@ -1,6 +1,6 @@
 //! Input the service would refuse never reaches the network.
 
-use lift_core::ErrorKind;
+use lift_sdk_core::ErrorKind;
 use lift_memory_client::{BatchSearchRequest, SearchRequest, StoreRequest};
 use serde_json::json;
 use wiremock::matchers::any;

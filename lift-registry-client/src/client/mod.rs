@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use lift_auth::{Caller, Token, UserContext};
-use lift_core::{
+use lift_sdk_core::{
     AuthProvider, Error, Readiness, ServiceClient, ServiceClientBuilder, ServiceHealth, Transport,
 };
 use serde::Deserialize;
@@ -47,7 +47,7 @@ pub(crate) const WRITE_ROLE_HINT: &str = "requires the admin or developer role";
 /// Reads need any authenticated caller. Writes ([`register`](Self::register),
 /// [`update`](Self::update), [`unregister`](Self::unregister)) need the `admin` or
 /// `developer` role; a `403` comes back as an error of kind
-/// [`Status`](lift_core::ErrorKind::Status) whose message says so. In direct mode,
+/// [`Status`](lift_sdk_core::ErrorKind::Status) whose message says so. In direct mode,
 /// `X-User-Roles` must be comma-separated **without spaces** (`user,admin`): the registry
 /// does not trim.
 ///
@@ -203,7 +203,7 @@ impl RegistryClient {
     ///
     /// # Errors
     ///
-    /// An error of kind [`InvalidInput`](lift_core::ErrorKind::InvalidInput) naming the
+    /// An error of kind [`InvalidInput`](lift_sdk_core::ErrorKind::InvalidInput) naming the
     /// field, before anything is sent, when the manifest fails
     /// [`validate_for_registration`](ModuleManifest::validate_for_registration); kind
     /// `Status` for a refusal, e.g. `403` (with a hint that the `admin` or `developer` role

@@ -11,7 +11,7 @@ type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 /// `permissions[2]` or `memory_requirements.search_types[0]`) when there is one, and so
 /// does the message. When a manifest is refused by
 /// [`RegistryClient::register`](crate::RegistryClient::register), this error becomes a
-/// [`lift_core::Error`] of kind [`InvalidInput`](lift_core::ErrorKind::InvalidInput) with
+/// [`lift_sdk_core::Error`] of kind [`InvalidInput`](lift_sdk_core::ErrorKind::InvalidInput) with
 /// the same message.
 ///
 /// ```
@@ -126,8 +126,8 @@ impl StdError for ManifestError {
     }
 }
 
-impl From<ManifestError> for lift_core::Error {
-    /// An error of kind [`InvalidInput`](lift_core::ErrorKind::InvalidInput) with the same
+impl From<ManifestError> for lift_sdk_core::Error {
+    /// An error of kind [`InvalidInput`](lift_sdk_core::ErrorKind::InvalidInput) with the same
     /// message and source: the manifest was refused before anything was sent.
     fn from(err: ManifestError) -> Self {
         let ManifestError {

@@ -232,7 +232,7 @@ async fn the_registrys_own_health_and_readiness_decode() {
         alive.dependencies["registered_modules"],
         recorded["dependencies"]["registered_modules"]
     );
-    assert!(matches!(alive.uptime, Some(lift_core::Uptime::Seconds(s)) if s > 0.0));
+    assert!(matches!(alive.uptime, Some(lift_sdk_core::Uptime::Seconds(s)) if s > 0.0));
     assert_eq!(readiness.status, "ready");
     assert_eq!(readiness.service.as_deref(), Some("registry"));
     assert!(readiness.checks.is_empty());

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use lift_core::ErrorKind;
+use lift_sdk_core::ErrorKind;
 use lift_registry_client::{
     ListModules, ModuleId, ModuleManifest, ModuleStatus, ModuleUpdate, RegistryClient,
 };
@@ -200,7 +200,7 @@ async fn new_uses_the_transport_as_given() {
         .expect(1)
         .mount(&server)
         .await;
-    let transport = lift_core::Transport::builder(format!("{}/registry/", server.uri()))
+    let transport = lift_sdk_core::Transport::builder(format!("{}/registry/", server.uri()))
         .auth(Arc::new(lift_auth::StaticToken::new(TOKEN)))
         .build()
         .unwrap();
@@ -220,7 +220,7 @@ async fn through_gateway_strips_what_the_transport_provider_adds() {
         .expect(1)
         .mount(&server)
         .await;
-    let transport = lift_core::Transport::builder(format!("{}/registry", server.uri()))
+    let transport = lift_sdk_core::Transport::builder(format!("{}/registry", server.uri()))
         .auth(Arc::new(TokenAndContext))
         .build()
         .unwrap();

@@ -1,7 +1,7 @@
 //! Decoding tolerates what the reference and its variants send: unknown and missing fields,
 //! four timestamp formats, unknown enum values, empty `data`.
 
-use lift_core::{ErrorKind, Timestamp};
+use lift_sdk_core::{ErrorKind, Timestamp};
 use lift_registry_client::{
     HealthSummary, ListModules, ModuleHealth, ModuleId, ModuleRecord, ModuleStatus,
 };

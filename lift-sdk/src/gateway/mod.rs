@@ -6,11 +6,11 @@ mod module;
 use std::sync::Arc;
 
 use lift_auth::{Caller, Token};
-use lift_core::{AuthProvider, Error, Transport};
+use lift_sdk_core::{AuthProvider, Error, Transport};
 use lift_registry_client::RegistryClient;
 
 pub use info::GatewayInfo;
-pub use lift_core::{Readiness, ReadinessCheck, ServiceHealth, Uptime};
+pub use lift_sdk_core::{Readiness, ReadinessCheck, ServiceHealth, Uptime};
 pub use module::ModuleHandle;
 
 /// The gateway: its own health and readiness, and calls into modules at
@@ -27,11 +27,11 @@ pub use module::ModuleHandle;
 /// §4.2, §10 D15). The gateway derives them from the bearer token.
 ///
 /// ```no_run
-/// use lift_core::Transport;
+/// use lift_sdk_core::Transport;
 /// use lift_sdk::GatewayClient;
 /// use serde_json::Value;
 ///
-/// # async fn run() -> Result<(), lift_core::Error> {
+/// # async fn run() -> Result<(), lift_sdk_core::Error> {
 /// let gateway = GatewayClient::new(Transport::new("http://localhost:8000")?);
 /// assert!(gateway.health().await?.is_healthy());
 /// let pong: Value = gateway.module("427a04c5-26ec-4fa3-82d1-a4e0ec2db046").get_json("/api/v1/ping").await?;
@@ -112,7 +112,7 @@ impl GatewayClient {
     ///
     /// # Errors
     ///
-    /// Any [`lift_core::Error`]; a body that is not JSON is a decode error.
+    /// Any [`lift_sdk_core::Error`]; a body that is not JSON is a decode error.
     pub async fn health(&self) -> Result<ServiceHealth, Error> {
         self.transport.get("/health").send_json().await
     }
@@ -122,7 +122,7 @@ impl GatewayClient {
     ///
     /// # Errors
     ///
-    /// Any [`lift_core::Error`], including the 503 of a gateway that is not ready.
+    /// Any [`lift_sdk_core::Error`], including the 503 of a gateway that is not ready.
     pub async fn ready(&self) -> Result<Readiness, Error> {
         self.transport.get("/ready").send_json().await
     }
@@ -133,7 +133,7 @@ impl GatewayClient {
     ///
     /// # Errors
     ///
-    /// Any [`lift_core::Error`]; a body that is not JSON is a decode error.
+    /// Any [`lift_sdk_core::Error`]; a body that is not JSON is a decode error.
     pub async fn health_detailed(&self) -> Result<ServiceHealth, Error> {
         self.transport.get("/health/detailed").send_json().await
     }
@@ -142,7 +142,7 @@ impl GatewayClient {
     ///
     /// # Errors
     ///
-    /// Any [`lift_core::Error`].
+    /// Any [`lift_sdk_core::Error`].
     pub async fn info(&self) -> Result<GatewayInfo, Error> {
         self.transport.get("/").send_data().await
     }
@@ -163,7 +163,7 @@ impl GatewayClient {
     /// # Errors
     ///
     /// An error of kind `Builder` when no registry client is set; a not-found error (see
-    /// [`is_not_found`](lift_core::Error::is_not_found)) when no module has that name; any
+    /// [`is_not_found`](lift_sdk_core::Error::is_not_found)) when no module has that name; any
     /// error of the registry call.
     pub async fn module_named(&self, name: &str) -> Result<ModuleHandle, Error> {
         let registry = self.registry.as_ref().ok_or_else(|| {

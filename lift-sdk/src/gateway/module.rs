@@ -1,7 +1,7 @@
 //! Calls into a module through the gateway's `/modules/{id}/{path}` route.
 
 use http::Method;
-use lift_core::{Error, RequestBuilder, Transport};
+use lift_sdk_core::{Error, RequestBuilder, Transport};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use url::Url;
@@ -16,7 +16,7 @@ use url::Url;
 /// use lift_sdk::GatewayClient;
 /// use serde_json::Value;
 ///
-/// # async fn run(gateway: GatewayClient) -> Result<(), lift_core::Error> {
+/// # async fn run(gateway: GatewayClient) -> Result<(), lift_sdk_core::Error> {
 /// let reports = gateway.module("427a04c5-26ec-4fa3-82d1-a4e0ec2db046");
 /// let latest: Value = reports.get_json("/api/v1/reports?limit=1").await?;
 /// # Ok(()) }
@@ -50,7 +50,7 @@ impl ModuleHandle {
     ///
     /// # Errors
     ///
-    /// An error of kind [`InvalidInput`](lift_core::ErrorKind::InvalidInput) for an empty
+    /// An error of kind [`InvalidInput`](lift_sdk_core::ErrorKind::InvalidInput) for an empty
     /// module id.
     pub fn url(&self, path: &str) -> Result<Url, Error> {
         let mut url = self.transport.url(["modules", self.module_id.as_str()])?;
@@ -80,7 +80,7 @@ impl ModuleHandle {
     /// ```no_run
     /// use lift_sdk::core::http::Method;
     ///
-    /// # async fn run(gateway: lift_sdk::GatewayClient) -> Result<(), lift_core::Error> {
+    /// # async fn run(gateway: lift_sdk::GatewayClient) -> Result<(), lift_sdk_core::Error> {
     /// let response = gateway
     ///     .module("427a04c5-26ec-4fa3-82d1-a4e0ec2db046")
     ///     .request(Method::GET, "/api/v1/export.csv")
@@ -104,7 +104,7 @@ impl ModuleHandle {
     ///
     /// # Errors
     ///
-    /// Any [`lift_core::Error`]: the module's status and `detail`, a 404 from the gateway when
+    /// Any [`lift_sdk_core::Error`]: the module's status and `detail`, a 404 from the gateway when
     /// the id is unknown, a decode error when the body is not a `T`.
     pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
         self.request(Method::GET, path).send_json().await

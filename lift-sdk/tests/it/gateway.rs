@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use lift_core::http::{HeaderMap, HeaderValue};
-use lift_core::{AuthProvider, Error, ErrorKind, RetryPolicy, Transport, async_trait};
+use lift_sdk_core::http::{HeaderMap, HeaderValue};
+use lift_sdk_core::{AuthProvider, Error, ErrorKind, RetryPolicy, Transport, async_trait};
 use lift_sdk::{GatewayClient, Uptime};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -191,7 +191,7 @@ async fn recorded_module_proxy_errors_become_typed_errors() {
                 let url = format!("{}{recorded_path}", server.uri()).parse().unwrap();
                 gateway(&server)
                     .transport()
-                    .request_url(lift_core::http::Method::GET, url)
+                    .request_url(lift_sdk_core::http::Method::GET, url)
                     .send()
                     .await
                     .unwrap_err()
@@ -351,7 +351,7 @@ async fn put_delete_and_raw_requests_reach_the_module() {
         .unwrap();
     let deleted: Value = module.delete_json("/api/v1/reports/r-1").await.unwrap();
     let raw = module
-        .request(lift_core::http::Method::PATCH, "/api/v1/notes?draft=true")
+        .request(lift_sdk_core::http::Method::PATCH, "/api/v1/notes?draft=true")
         .header("content-type", "text/plain")
         .body("remember the milk")
         .send()
@@ -376,7 +376,7 @@ async fn a_raw_request_to_a_module_without_id_fails_before_sending() {
 
     let err = gateway(&server)
         .module("")
-        .request(lift_core::http::Method::GET, "/api/v1/ping")
+        .request(lift_sdk_core::http::Method::GET, "/api/v1/ping")
         .send()
         .await
         .unwrap_err();

@@ -1,0 +1,223 @@
+//! The HTTP transport every Lift client is built on.
+
+mod builder;
+mod call;
+mod request;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::{HeaderMap, Method};
+use url::Url;
+
+use crate::Error;
+use crate::auth::AuthProvider;
+use crate::circuit::CircuitBreaker;
+use crate::path::PathSpec;
+use crate::retry::{RetryBudget, RetryPolicy};
+
+pub use builder::{TransportBuilder, USER_AGENT_VALUE, default_http_client};
+pub use request::RequestBuilder;
+
+/// The connection to one Lift service: base URL, shared connection pool, time-outs, retries,
+/// circuit breaker and credentials.
+///
+/// Cheap to clone (two reference counts) and `Send + Sync`: create one per service and
+/// reuse it. [`with_auth`](Self::with_auth) gives a copy that sends other credentials but
+/// shares the pool, the retry budget and the circuit breaker, which is how a module acts on
+/// behalf of each caller without a pool per request.
+///
+/// Every call gets one `X-Request-ID` (kept across retries, taken from the current
+/// [`RequestContext`](crate::RequestContext) when there is one), a W3C `traceparent`, and a
+/// `tracing` span with the service, method, path, status, attempt and request id. Redirects
+/// are never followed: the reference's `307`s point at internal hosts, so they surface as an
+/// error of kind [`Redirect`](crate::ErrorKind::Redirect) that names `Location`.
+///
+/// ```no_run
+/// use lift_sdk_core::Transport;
+/// use serde_json::Value;
+///
+/// # async fn run() -> Result<(), lift_sdk_core::Error> {
+/// let memory = Transport::builder("http://localhost:8003").service("memory").build()?;
+/// let stats: Value = memory.get("/context/stats").send_data().await?;
+/// println!("{stats}");
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Transport {
+    shared: Arc<Shared>,
+    auth: Option<Arc<dyn AuthProvider>>,
+    through_gateway: bool,
+}
+
+/// The user-context headers the gateway derives from the token. A client's own copy would
+/// be forwarded first and believed downstream (contract §4.2), so a transport that talks to
+/// the gateway never sends them.
+pub(crate) const USER_CONTEXT_HEADERS: [&str; 6] = [
+    "x-user-id",
+    "x-org-id",
+    "x-organization-id",
+    "x-user-roles",
+    "x-memory-context",
+    "x-module-id",
+];
+
+struct Shared {
+    base_url: Url,
+    service: String,
+    client: reqwest::Client,
+    timeout: Option<Duration>,
+    default_headers: HeaderMap,
+    retry: RetryPolicy,
+    budget: RetryBudget,
+    breaker: CircuitBreaker,
+}
+
+impl Transport {
+    /// A transport with default settings for the service at `base_url`.
+    ///
+    /// # Errors
+    ///
+    /// An error of kind [`Builder`](crate::ErrorKind::Builder) when `base_url` is not an
+    /// absolute http(s) URL.
+    pub fn new(base_url: &str) -> Result<Self, Error> {
+        Self::builder(base_url).build()
+    }
+
+    /// Starts configuring a transport for the service at `base_url`.
+    pub fn builder(base_url: impl Into<String>) -> TransportBuilder {
+        TransportBuilder::new(base_url.into())
+    }
+
+    /// The service's base URL (normalised: no trailing slash, no `//`).
+    #[must_use]
+    pub fn base_url(&self) -> &Url {
+        &self.shared.base_url
+    }
+
+    /// The service name used in spans and errors.
+    #[must_use]
+    pub fn service(&self) -> &str {
+        &self.shared.service
+    }
+
+    /// The underlying `reqwest` client (and its connection pool).
+    #[must_use]
+    pub fn http_client(&self) -> &reqwest::Client {
+        &self.shared.client
+    }
+
+    /// The retry policy.
+    #[must_use]
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.shared.retry
+    }
+
+    /// The circuit breaker guarding this service.
+    #[must_use]
+    pub fn circuit_breaker(&self) -> &CircuitBreaker {
+        &self.shared.breaker
+    }
+
+    /// The credential provider, if any.
+    #[must_use]
+    pub fn auth(&self) -> Option<&Arc<dyn AuthProvider>> {
+        self.auth.as_ref()
+    }
+
+    /// A copy that attaches credentials from `provider`, sharing everything else.
+    #[must_use]
+    pub fn with_auth(&self, provider: Arc<dyn AuthProvider>) -> Self {
+        Self {
+            auth: Some(provider),
+            ..self.clone()
+        }
+    }
+
+    /// A copy that sends no credentials, sharing everything else.
+    #[must_use]
+    pub fn without_auth(&self) -> Self {
+        Self {
+            auth: None,
+            ..self.clone()
+        }
+    }
+
+    /// A copy that talks to the gateway: it never sends the user-context headers
+    /// (`X-User-ID`, `X-Org-ID`, `X-Organization-ID`, `X-User-Roles`, `X-Memory-Context`,
+    /// `X-Module-ID`), whatever a provider or a request adds, because the gateway would
+    /// forward the client's copy and downstream services would believe it (contract §4.2).
+    #[must_use]
+    pub fn through_gateway(&self) -> Self {
+        Self {
+            through_gateway: true,
+            ..self.clone()
+        }
+    }
+
+    /// Whether this transport strips the user-context headers (see
+    /// [`through_gateway`](Self::through_gateway)).
+    #[must_use]
+    pub fn is_through_gateway(&self) -> bool {
+        self.through_gateway
+    }
+
+    /// Joins `path` onto the base URL (see [`PathSpec`] for the two forms).
+    ///
+    /// # Errors
+    ///
+    /// An error of kind [`InvalidInput`](crate::ErrorKind::InvalidInput) for an empty segment.
+    pub fn url(&self, path: impl PathSpec) -> Result<Url, Error> {
+        path.join_onto(&self.shared.base_url)
+    }
+
+    /// Starts a request to `path` under the base URL.
+    pub fn request(&self, method: Method, path: impl PathSpec) -> RequestBuilder {
+        RequestBuilder::new(self.clone(), method, self.url(path))
+    }
+
+    /// Starts a request to an already joined URL (for example one built with
+    /// [`url`](Self::url) and then given an explicit trailing slash).
+    pub fn request_url(&self, method: Method, url: Url) -> RequestBuilder {
+        RequestBuilder::new(self.clone(), method, Ok(url))
+    }
+
+    /// Starts a `GET` request.
+    pub fn get(&self, path: impl PathSpec) -> RequestBuilder {
+        self.request(Method::GET, path)
+    }
+
+    /// Starts a `POST` request (not idempotent unless marked so).
+    pub fn post(&self, path: impl PathSpec) -> RequestBuilder {
+        self.request(Method::POST, path)
+    }
+
+    /// Starts a `PUT` request.
+    pub fn put(&self, path: impl PathSpec) -> RequestBuilder {
+        self.request(Method::PUT, path)
+    }
+
+    /// Starts a `DELETE` request.
+    pub fn delete(&self, path: impl PathSpec) -> RequestBuilder {
+        self.request(Method::DELETE, path)
+    }
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shared = &*self.shared;
+        f.debug_struct("Transport")
+            .field("service", &shared.service)
+            .field("base_url", &shared.base_url.as_str())
+            .field("timeout", &shared.timeout)
+            .field("retry", &shared.retry)
+            .field(
+                "default_headers",
+                &shared.default_headers.keys().collect::<Vec<_>>(),
+            )
+            .field("auth", &self.auth)
+            .field("through_gateway", &self.through_gateway)
+            .finish_non_exhaustive()
+    }
+}

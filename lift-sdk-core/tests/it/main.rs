@@ -1,0 +1,13 @@
+//! Behaviour of `lift-sdk-core` through its public API, against local HTTP servers.
+
+// Helpers outside `#[test]` functions fail loudly too.
+#![allow(clippy::unwrap_used)]
+
+mod calls;
+mod captures;
+mod circuit;
+mod decode;
+mod retry;
+mod service;
+mod support;
+mod timestamps;

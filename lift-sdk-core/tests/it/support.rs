@@ -1,0 +1,110 @@
+//! Helpers shared by the integration tests.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use lift_sdk_core::{CircuitBreaker, RetryBudget, RetryPolicy, Transport, TransportBuilder};
+use serde::Deserialize;
+use serde_json::Value;
+use wiremock::ResponseTemplate;
+
+/// The repository's copy of the fixtures.
+pub(crate) fn fixtures() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures"))
+}
+
+/// One recorded exchange of `fixtures/liftos-captures`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Capture {
+    pub(crate) id: String,
+    pub(crate) request: CapturedRequest,
+    pub(crate) response: CapturedResponse,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct CapturedRequest {
+    pub(crate) method: String,
+    pub(crate) path: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct CapturedResponse {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Option<Value>,
+    pub(crate) body_raw: String,
+}
+
+impl Capture {
+    /// The recorded answer, headers (duplicates included) and body exactly as sent.
+    pub(crate) fn response_template(&self) -> ResponseTemplate {
+        let mut template = ResponseTemplate::new(self.response.status);
+        let mut content_type = None;
+        for (name, value) in &self.response.headers {
+            match name.as_str() {
+                // wiremock computes the length of the body it sends itself.
+                "content-length" | "transfer-encoding" => {}
+                "content-type" => content_type = Some(value.clone()),
+                _ => template = template.append_header(name.as_str(), value.as_str()),
+            }
+        }
+        let body = self.response.body_raw.clone().into_bytes();
+        match content_type {
+            Some(mime) => template.set_body_raw(body, &mime),
+            None => template.set_body_bytes(body),
+        }
+    }
+
+    /// The recorded path without its query string.
+    pub(crate) fn path_only(&self) -> &str {
+        self.request.path.split('?').next().unwrap_or_default()
+    }
+}
+
+/// Every capture of one set (`""` for as-committed, `"compat"`).
+pub(crate) fn captures(set: &str) -> Vec<Capture> {
+    let dir = fixtures().join("liftos-captures").join(set);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            path.extension().is_some_and(|ext| ext == "json")
+                && !path.file_name().unwrap().to_string_lossy().starts_with('_')
+        })
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            serde_json::from_str(&text).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+        })
+        .collect()
+}
+
+/// A transport builder with fast, deterministic retry settings for tests.
+pub(crate) fn builder(uri: &str) -> TransportBuilder {
+    Transport::builder(uri)
+        .service("test")
+        .retry_policy(fast_retries(3))
+        .retry_budget(RetryBudget::new(100, 1.0))
+        .circuit_breaker(CircuitBreaker::new(100, Duration::from_secs(30)))
+}
+
+/// Retries with a 1 ms backoff cap, so tests do not wait.
+pub(crate) fn fast_retries(attempts: u32) -> RetryPolicy {
+    RetryPolicy::default()
+        .max_attempts(attempts)
+        .base_delay(Duration::from_millis(1))
+        .max_delay(Duration::from_millis(2))
+}
+
+/// A transport with test settings.
+pub(crate) fn transport(uri: &str) -> Transport {
+    builder(uri).build().unwrap()
+}
+
+/// The requests a mock server received.
+pub(crate) async fn received(server: &wiremock::MockServer) -> Vec<wiremock::Request> {
+    server.received_requests().await.unwrap_or_default()
+}
