@@ -29,9 +29,9 @@ mod config;
 mod gateway;
 
 pub use lift_auth as auth;
-pub use lift_sdk_core as core;
 pub use lift_memory_client as memory;
 pub use lift_registry_client as registry;
+pub use lift_sdk_core as core;
 
 #[doc(inline)]
 pub use client::{LiftClient, LiftClientBuilder};
@@ -44,3 +44,8 @@ pub use gateway::{
 
 /// `Result` with [`lift_sdk_core::Error`] as its default error.
 pub type Result<T, E = lift_sdk_core::Error> = std::result::Result<T, E>;
+
+// The README's code blocks are compiled and run as doctests, so it cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
