@@ -84,7 +84,8 @@ pub use service::{ServiceClient, ServiceClientBuilder};
 pub use timestamp::Timestamp;
 #[doc(inline)]
 pub use transport::{
-    RequestBuilder, Transport, TransportBuilder, USER_AGENT_VALUE, default_http_client,
+    RequestBuilder, Transport, TransportBuilder, USER_AGENT_VALUE, USER_CONTEXT_HEADERS,
+    default_http_client,
 };
 
 /// Re-exported so implementors of [`AuthProvider`] need no direct dependency.

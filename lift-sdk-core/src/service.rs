@@ -11,7 +11,12 @@ use crate::retry::RetryPolicy;
 use crate::transport::{Transport, TransportBuilder};
 
 /// A typed client over one Lift service's [`Transport`], such as `MemoryClient` or
-/// `RegistryClient`: what [`ServiceClientBuilder`] needs to build one.
+/// `RegistryClient`: what [`ServiceClientBuilder`] needs to build one, and what the binding
+/// methods every Lift client shares (`for_user`, `for_token`, `health`, …, generated once by
+/// `lift_auth`'s `impl_service_client!`) need to make a copy on other credentials.
+///
+/// A plain trait used only generically: it has no async methods, and callers never need to
+/// import it (the clients' methods are inherent).
 pub trait ServiceClient: Sized {
     /// The service name used in spans and errors (e.g. `"memory"`).
     const SERVICE: &'static str;
@@ -23,6 +28,18 @@ pub trait ServiceClient: Sized {
     /// The client over `transport`, whose base URL and credentials already fit the
     /// routing mode.
     fn from_transport(transport: Transport) -> Self;
+
+    /// The transport the client sends through.
+    fn transport(&self) -> &Transport;
+
+    /// A copy of this client on `transport`, a copy of its own transport with other
+    /// credentials ([`Transport::with_auth`]). The default is
+    /// [`from_transport`](Self::from_transport); a client that holds more than its
+    /// transport (the gateway client's registry, say) overrides it to carry that along.
+    #[must_use]
+    fn with_transport(&self, transport: Transport) -> Self {
+        Self::from_transport(transport)
+    }
 }
 
 /// Configures a [`ServiceClient`] from URLs: which routing mode, which credentials, and
@@ -52,6 +69,10 @@ pub trait ServiceClient: Sized {
 ///
 ///     fn from_transport(transport: Transport) -> Self {
 ///         Self { transport }
+///     }
+///
+///     fn transport(&self) -> &Transport {
+///         &self.transport
 ///     }
 /// }
 ///
@@ -202,6 +223,9 @@ mod tests {
             const GATEWAY_PREFIX: &'static str = "s";
             fn from_transport(_: Transport) -> Self {
                 Self(std::cell::Cell::new(0))
+            }
+            fn transport(&self) -> &Transport {
+                unreachable!("never built")
             }
         }
         fn assert_traits<T: Send + Sync + fmt::Debug + 'static>() {}

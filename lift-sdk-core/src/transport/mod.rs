@@ -8,7 +8,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::{HeaderMap, Method};
+use http::{HeaderMap, HeaderName, Method};
 use url::Url;
 
 use crate::Error;
@@ -51,16 +51,31 @@ pub struct Transport {
     through_gateway: bool,
 }
 
-/// The user-context headers the gateway derives from the token. A client's own copy would
-/// be forwarded first and believed downstream (contract §4.2), so a transport that talks to
-/// the gateway never sends them.
-pub(crate) const USER_CONTEXT_HEADERS: [&str; 6] = [
-    "x-user-id",
-    "x-org-id",
-    "x-organization-id",
-    "x-user-roles",
-    "x-memory-context",
-    "x-module-id",
+/// The user-context headers: what the gateway derives from the bearer token and downstream
+/// services believe without checking. The reference gateway forwards a client's own copy
+/// *before* the one it injects and FastAPI reads the first (contract §4.2), so a copy from
+/// the client would override the token's identity: a transport that talks to the gateway
+/// ([`Transport::through_gateway`]) removes every one of them from every request, whatever
+/// a credential provider, a default header or the request itself adds. This one list is
+/// what the transport and the gateway client strip.
+///
+/// Lower-case, as `http` spells header names; matching is case-insensitive on the wire.
+///
+/// ```
+/// use lift_sdk_core::USER_CONTEXT_HEADERS;
+///
+/// assert!(USER_CONTEXT_HEADERS.iter().any(|name| name == "x-user-permissions"));
+/// assert!(USER_CONTEXT_HEADERS.iter().any(|name| name == "x-organization-id"));
+/// ```
+pub const USER_CONTEXT_HEADERS: [HeaderName; 7] = [
+    HeaderName::from_static("x-user-id"),
+    HeaderName::from_static("x-org-id"),
+    // An alias of `X-Org-ID` that the llm module reads.
+    HeaderName::from_static("x-organization-id"),
+    HeaderName::from_static("x-user-roles"),
+    HeaderName::from_static("x-user-permissions"),
+    HeaderName::from_static("x-memory-context"),
+    HeaderName::from_static("x-module-id"),
 ];
 
 struct Shared {
@@ -145,9 +160,10 @@ impl Transport {
     }
 
     /// A copy that talks to the gateway: it never sends the user-context headers
-    /// (`X-User-ID`, `X-Org-ID`, `X-Organization-ID`, `X-User-Roles`, `X-Memory-Context`,
-    /// `X-Module-ID`), whatever a provider or a request adds, because the gateway would
-    /// forward the client's copy and downstream services would believe it (contract §4.2).
+    /// ([`USER_CONTEXT_HEADERS`]: `X-User-ID`, `X-Org-ID`, `X-Organization-ID`,
+    /// `X-User-Roles`, `X-User-Permissions`, `X-Memory-Context`, `X-Module-ID`), whatever a
+    /// provider or a request adds, because the gateway would forward the client's copy and
+    /// downstream services would believe it (contract §4.2).
     #[must_use]
     pub fn through_gateway(&self) -> Self {
         Self {

@@ -24,6 +24,10 @@ impl ServiceClient for NotesClient {
     fn from_transport(transport: Transport) -> Self {
         Self { transport }
     }
+
+    fn transport(&self) -> &Transport {
+        &self.transport
+    }
 }
 
 fn builder() -> ServiceClientBuilder<NotesClient> {
