@@ -8,6 +8,7 @@
 //! | [`LoginSession`] | a bearer token obtained by logging in, renewed before expiry | tools and services with an account |
 //! | [`ServiceTokenSigner`] | a short-lived token signed with the shared secret | services that share `JWT_SECRET` |
 
+mod binding;
 mod caller;
 mod login;
 mod service;
@@ -19,6 +20,11 @@ pub use login::{LoginSession, LoginSessionBuilder};
 pub use service::ServiceTokenSigner;
 pub use static_token::StaticToken;
 pub use user_headers::UserContextHeaders;
+
+/// What `impl_service_client!` expands to names: reachable as `$crate::provider::__core`
+/// from any crate that expands it.
+#[doc(hidden)]
+pub use lift_sdk_core as __core;
 
 use http::HeaderValue;
 
