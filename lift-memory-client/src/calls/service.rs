@@ -1,7 +1,8 @@
-//! Contexts, conceptual spaces and the service's own figures.
+//! Contexts, conceptual spaces and the service's own figures (`health` and `ready` are
+//! the shared ones of `lift_auth::impl_service_client!`).
 
 use http::Method;
-use lift_sdk_core::{Error, Readiness, ServiceHealth, http};
+use lift_sdk_core::{Error, http};
 
 use super::{send_data, send_data_with_metadata};
 use crate::client::MemoryClient;
@@ -11,26 +12,6 @@ use crate::model::metrics::PerformanceMetrics;
 use crate::model::spaces::{ConceptualSpace, ConceptualSpaces};
 
 impl MemoryClient {
-    /// Liveness (`GET /health`). Memory answers 200 both `healthy` and `degraded`: read
-    /// [`status`](ServiceHealth::status), and the dependency strings, to tell them apart.
-    ///
-    /// # Errors
-    ///
-    /// The transport's errors, and `Decode` for a body that is not a health object.
-    pub async fn health(&self) -> Result<ServiceHealth, Error> {
-        self.transport.get("/health").send_json().await
-    }
-
-    /// Readiness (`GET /ready`). A service that is not ready answers 503, returned as an
-    /// error of kind `Status`.
-    ///
-    /// # Errors
-    ///
-    /// The transport's errors, including that 503.
-    pub async fn ready(&self) -> Result<Readiness, Error> {
-        self.transport.get("/ready").send_json().await
-    }
-
     /// The service's self-description (`GET /`).
     ///
     /// Sent with a trailing slash (`{gateway}/memory/`): without it the gateway answers a
