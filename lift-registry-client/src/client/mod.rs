@@ -3,12 +3,8 @@
 mod body;
 
 use std::collections::HashSet;
-use std::sync::Arc;
 
-use lift_auth::{Caller, Token, UserContext};
-use lift_sdk_core::{
-    AuthProvider, Error, Readiness, ServiceClient, ServiceClientBuilder, ServiceHealth, Transport,
-};
+use lift_sdk_core::{Error, ServiceClient, ServiceClientBuilder, Transport};
 use serde::Deserialize;
 
 use crate::health::{HealthSummary, ModuleHealthReport};
@@ -43,6 +39,11 @@ pub(crate) const WRITE_ROLE_HINT: &str = "requires the admin or developer role";
 /// - **direct**: the registry's own URL and the user-context headers `X-User-ID`,
 ///   `X-Org-ID` and `X-User-Roles` (`RegistryClient::builder().service_url(…)`), for
 ///   services inside the platform network.
+///
+/// [`for_user`](Self::for_user) gives a copy that acts for a caller in the form the routing
+/// needs (their token through the gateway, their user context directly). The registry's
+/// [`health`](Self::health) carries the counts of registered and active modules in its
+/// `dependencies`.
 ///
 /// Reads need any authenticated caller. Writes ([`register`](Self::register),
 /// [`update`](Self::update), [`unregister`](Self::unregister)) need the `admin` or
@@ -81,115 +82,12 @@ impl RegistryClient {
     /// A client on `transport`, whose base URL is the registry's (direct) or
     /// `{gateway}/registry`, and whose credential provider fits that mode.
     ///
-    /// The client sends what the transport's provider adds. For a gateway transport prefer
+    /// The client sends what the transport's provider adds. For a gateway transport use
     /// [`through_gateway`](Self::through_gateway) (or the [`builder`](Self::builder)), which
     /// also strips user-context headers.
     #[must_use]
     pub fn new(transport: Transport) -> Self {
         Self { transport }
-    }
-
-    /// A client on a gateway transport (base URL `{gateway}/registry`, bearer-token
-    /// credentials): like [`new`](Self::new), but on a [`Transport::through_gateway`] copy,
-    /// so any user-context header the transport's provider (or a later
-    /// [`for_provider`](Self::for_provider)) adds is stripped and the gateway's own, taken
-    /// from the token, are the ones the registry sees.
-    #[must_use]
-    #[allow(
-        clippy::needless_pass_by_value,
-        reason = "takes the transport like `new` does; the copy only sets the gateway flag"
-    )]
-    pub fn through_gateway(transport: Transport) -> Self {
-        Self::new(transport.through_gateway())
-    }
-
-    /// Starts configuring a client for one of the two routing modes: exactly one of
-    /// [`gateway_url`](ServiceClientBuilder::gateway_url) (through the gateway, at
-    /// `{gateway}/registry`, with a bearer token; user-context headers are stripped) and
-    /// [`service_url`](ServiceClientBuilder::service_url) (the registry's own URL, with the
-    /// user-context headers).
-    ///
-    /// ```no_run
-    /// use std::sync::Arc;
-    /// use std::time::Duration;
-    ///
-    /// use lift_auth::StaticToken;
-    /// use lift_registry_client::RegistryClient;
-    ///
-    /// # fn run(token: String) -> Result<(), lift_registry_client::Error> {
-    /// let registry = RegistryClient::builder()
-    ///     .gateway_url("http://localhost:8000")
-    ///     .auth(Arc::new(StaticToken::new(token)))
-    ///     .timeout(Duration::from_secs(10))
-    ///     .build()?;
-    /// # drop(registry); Ok(()) }
-    /// ```
-    pub fn builder() -> RegistryClientBuilder {
-        ServiceClientBuilder::new()
-    }
-
-    /// The transport this client sends through.
-    #[must_use]
-    pub fn transport(&self) -> &Transport {
-        &self.transport
-    }
-
-    /// Whether this client talks to the gateway and strips user-context headers (see
-    /// [`Transport::is_through_gateway`]).
-    #[must_use]
-    pub fn is_through_gateway(&self) -> bool {
-        self.transport.is_through_gateway()
-    }
-
-    /// A copy that acts for `caller`: their bearer token ([`Caller::Token`]) or their user
-    /// context as headers ([`Caller::Context`]), whichever the handler has. Cheap: it
-    /// shares the connection pool, the retry budget and the circuit breaker.
-    ///
-    /// ```no_run
-    /// # async fn run(registry: lift_registry_client::RegistryClient, caller: lift_auth::UserContext) -> Result<(), lift_registry_client::Error> {
-    /// let modules = registry.for_user(&caller).list(&Default::default()).await?;
-    /// # Ok(()) }
-    /// ```
-    #[must_use]
-    pub fn for_user(&self, caller: impl Into<Caller>) -> Self {
-        self.for_provider(caller.into().into_provider())
-    }
-
-    /// A copy that acts as the holder of `token` (`Authorization: Bearer <token>`): the
-    /// credentials for the gateway. Cheap: it shares the connection pool, the retry budget
-    /// and the circuit breaker.
-    #[must_use]
-    pub fn for_token(&self, token: impl Into<String>) -> Self {
-        self.for_user(Token::new(token))
-    }
-
-    /// A copy that acts as the user of `context`, sending the user-context headers
-    /// (`X-User-ID`, `X-Org-ID`, `X-User-Roles`, …): the credentials for direct calls
-    /// inside the platform network. On a client built with
-    /// [`gateway_url`](ServiceClientBuilder::gateway_url) those headers are stripped, so
-    /// such a copy sends no credentials at all.
-    ///
-    /// ```no_run
-    /// use lift_auth::{Role, UserContext};
-    /// use lift_registry_client::{ModuleManifest, RegistryClient};
-    ///
-    /// # async fn run(manifest: ModuleManifest) -> Result<(), lift_registry_client::Error> {
-    /// let registry = RegistryClient::builder().service_url("http://registry:8005").build()?;
-    /// let operator = UserContext::new("ops", "ops").with_roles([Role::Developer]);
-    /// let registered = registry.for_context(&operator).register(&manifest).await?;
-    /// # drop(registered); Ok(()) }
-    /// ```
-    #[must_use]
-    pub fn for_context(&self, context: &UserContext) -> Self {
-        self.for_user(context)
-    }
-
-    /// A copy that sends credentials from `provider` instead (for example on behalf of
-    /// another caller), sharing the connection pool, retry budget and circuit breaker.
-    /// Towards the gateway, any user-context header the provider adds is stripped.
-    #[must_use]
-    pub fn for_provider(&self, provider: Arc<dyn AuthProvider>) -> Self {
-        Self::new(self.transport.with_auth(provider))
     }
 
     /// Registers a module (`POST /modules`): validates the manifest, sends the ten fields
@@ -348,26 +246,6 @@ impl RegistryClient {
             .await
     }
 
-    /// The registry's own liveness (`GET /health`), with the counts of registered and
-    /// active modules in [`dependencies`](ServiceHealth::dependencies).
-    ///
-    /// # Errors
-    ///
-    /// Any error of the call; `Decode` for a body that is not a health object.
-    pub async fn health(&self) -> Result<ServiceHealth, Error> {
-        self.transport.get("/health").send_json().await
-    }
-
-    /// The registry's readiness (`GET /ready`); a registry that is not ready answers 503,
-    /// returned as an error of kind `Status`.
-    ///
-    /// # Errors
-    ///
-    /// Any error of the call, including that 503.
-    pub async fn ready(&self) -> Result<Readiness, Error> {
-        self.transport.get("/ready").send_json().await
-    }
-
     /// Probes every module, one after another, and summarises (`GET /health-summary`).
     ///
     /// # Errors
@@ -419,7 +297,15 @@ impl ServiceClient for RegistryClient {
     fn from_transport(transport: Transport) -> Self {
         Self::new(transport)
     }
+
+    fn transport(&self) -> &Transport {
+        &self.transport
+    }
 }
+
+// `builder`, `through_gateway`, `transport`, `is_through_gateway`, `for_user`, `for_token`,
+// `for_context`, `for_provider`, `health` and `ready`, shared by every Lift client.
+lift_auth::impl_service_client!(RegistryClient, "lift_registry_client::RegistryClient");
 
 fn check_id(id: &ModuleId) -> Result<(), Error> {
     if id.as_str().trim().is_empty() {

@@ -6,6 +6,7 @@
 
 mod support;
 
+mod binding;
 mod captures;
 mod errors;
 mod input;
