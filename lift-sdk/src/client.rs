@@ -23,14 +23,14 @@ use crate::gateway::GatewayClient;
 /// client always uses the bearer token.
 ///
 /// Cheap to clone: create one per process and hand out clones. Inside a request handler,
-/// act for the caller with `client.memory().for_token(token)` or
-/// `for_context(&user_context)`, which shares this pool.
+/// act for the caller with `client.memory().for_user(&caller)`, where the
+/// [`Caller`](crate::Caller) holds the request's bearer token and user context: each client
+/// sends the form its routing needs, on this pool.
 ///
 /// ```no_run
-/// use lift_sdk::{LiftClient, LiftConfig};
-/// use lift_sdk::memory::SearchRequest;
+/// use lift_sdk::{LiftClient, LiftConfig, SearchRequest};
 ///
-/// # async fn run() -> Result<(), lift_sdk_core::Error> {
+/// # async fn run() -> lift_sdk::Result<()> {
 /// let client = LiftClient::new(LiftConfig::new("http://localhost:8000")?.token("eyJ…"))?;
 /// let found = client.memory().search(SearchRequest::new("campaign lift")).await?;
 /// println!("{} hits", found.count);

@@ -119,7 +119,7 @@ impl DirectIdentity {
 ///
 /// let bad = LiftConfig::from_lookup(|name| (name == "MEMORY_SERVICE_URL").then(|| "memory:8003".into()));
 /// assert!(bad.unwrap_err().to_string().contains("MEMORY_SERVICE_URL"));
-/// # Ok::<(), lift_sdk_core::Error>(())
+/// # Ok::<(), lift_sdk::Error>(())
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]

@@ -7,6 +7,8 @@ use serde_json::json;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use crate::support::module_id;
+
 fn envelope(data: &serde_json::Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({"success": true, "message": "Success", "data": data, "errors": null, "metadata": {"correlation_id": "c-1"}}))
 }
@@ -57,24 +59,19 @@ async fn gateway_routing_prefixes_paths_and_sends_only_the_bearer() {
         .list(&ListModules::default())
         .await
         .unwrap();
-    // Even a client bound to a user context sends no X-User-* through the gateway: without
-    // a bearer token the gateway refuses it, as it should.
-    Mock::given(path("/memory/search"))
-        .respond_with(
-            ResponseTemplate::new(401).set_body_json(json!({"detail": "Authentication required"})),
-        )
-        .mount(&gateway)
-        .await;
-    let context = lift_sdk::auth::UserContext::new("u-1", "o-1");
+    // A client bound to a user context alone cannot act through the gateway, which trusts
+    // only a bearer token: the call fails before anything is sent.
+    let context = lift_sdk::UserContext::new("u-1", "o-1");
     let refused = client
         .memory()
         .for_context(&context)
         .search(SearchRequest::new("q"))
         .await
         .unwrap_err();
-    assert!(refused.is_unauthorized(), "{refused}");
+    assert_eq!(refused.kind(), lift_sdk::ErrorKind::Auth, "{refused}");
 
     let requests = gateway.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2);
     assert!(
         requests.iter().all(|r| !has_user_headers(r)),
         "user headers sent to the gateway"
@@ -219,7 +216,7 @@ async fn every_client_shares_one_pool_and_one_credential_provider() {
     client.registry().list(&ListModules::new()).await.unwrap();
     let _: serde_json::Value = client
         .gateway()
-        .module("m-1")
+        .module(&module_id("m-1"))
         .get_json("/api/v1/ping")
         .await
         .unwrap();
