@@ -3,6 +3,7 @@
 // Helpers outside `#[test]` functions fail loudly too.
 #![allow(clippy::unwrap_used)]
 
+mod binding;
 mod client;
 mod gateway;
 mod support;
