@@ -5,5 +5,6 @@
 
 mod binding;
 mod client;
+mod facade;
 mod gateway;
 mod support;
