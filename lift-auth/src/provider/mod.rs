@@ -7,6 +7,10 @@
 //! | [`UserContextHeaders`] | `X-User-ID`, `X-Org-ID`, `X-Memory-Context`, `X-User-Roles`, `X-Module-ID` | direct calls to memory/registry inside the trusted platform network |
 //! | [`LoginSession`] | a bearer token obtained by logging in, renewed before expiry | tools and services with an account |
 //! | [`ServiceTokenSigner`] | a short-lived token signed with the shared secret | services that share `JWT_SECRET` |
+//!
+//! A [`Caller`] (a bearer token, a user context, or both) picks [`StaticToken`] or
+//! [`UserContextHeaders`] for a client's routing: that is what every client's `for_user`
+//! does.
 
 mod binding;
 mod caller;
