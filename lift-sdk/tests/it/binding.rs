@@ -71,7 +71,10 @@ fn the_stripped_list_names_every_user_context_header() {
     }
     // What the auth layer rewrites on the server side is stripped on the client side too.
     for name in lift_sdk::auth::headers::ALL {
-        assert!(names.contains(&name.as_str()), "{name} missing from {names:?}");
+        assert!(
+            names.contains(&name.as_str()),
+            "{name} missing from {names:?}"
+        );
     }
 }
 
