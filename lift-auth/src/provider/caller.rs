@@ -32,7 +32,8 @@ use crate::{Token, UserContext};
 /// assert_eq!(both.context().map(UserContext::user_id), Some("user-1"));
 /// assert!(!format!("{both:?}").contains("eyJ"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+// No `PartialEq`: comparing callers would compare bearer tokens, which is not constant-time.
+#[derive(Debug, Clone)]
 pub struct Caller {
     // At least one of the two is set: every constructor takes one.
     token: Option<Token>,
