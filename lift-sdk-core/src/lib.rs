@@ -61,7 +61,7 @@ pub use api_error::{ApiError, ErrorDetail, LocSegment, ValidationItem};
 #[doc(inline)]
 pub use auth::AuthProvider;
 #[doc(inline)]
-pub use circuit::CircuitBreaker;
+pub use circuit::{CircuitBreaker, CircuitState, CircuitStats};
 #[doc(inline)]
 pub use context::{RequestContext, TraceContext, new_request_id};
 #[doc(inline)]
@@ -84,7 +84,8 @@ pub use service::{ServiceClient, ServiceClientBuilder};
 pub use timestamp::Timestamp;
 #[doc(inline)]
 pub use transport::{
-    RequestBuilder, Transport, TransportBuilder, USER_AGENT_VALUE, default_http_client,
+    DEFAULT_MAX_BODY_SIZE, RequestBuilder, Transport, TransportBuilder, USER_AGENT_VALUE,
+    default_http_client, read_body_limited,
 };
 
 /// Re-exported so implementors of [`AuthProvider`] need no direct dependency.
