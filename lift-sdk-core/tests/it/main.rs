@@ -9,5 +9,6 @@ mod circuit;
 mod decode;
 mod retry;
 mod service;
+mod stale;
 mod support;
 mod timestamps;
