@@ -6,6 +6,7 @@
 mod calls;
 mod captures;
 mod circuit;
+mod deadline;
 mod decode;
 mod retry;
 mod service;
