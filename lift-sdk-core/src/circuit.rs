@@ -232,7 +232,8 @@ impl CircuitBreaker {
         if !self.enabled {
             return;
         }
-        if probe || (failures >= self.failure_threshold && self.opened_at.load(Ordering::Acquire) == 0)
+        if probe
+            || (failures >= self.failure_threshold && self.opened_at.load(Ordering::Acquire) == 0)
         {
             self.open();
         }
@@ -240,7 +241,8 @@ impl CircuitBreaker {
 
     fn open(&self) {
         let now = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX - 1);
-        self.opened_at.store(now.saturating_add(1), Ordering::Release);
+        self.opened_at
+            .store(now.saturating_add(1), Ordering::Release);
         self.times_opened.fetch_add(1, Ordering::Relaxed);
         tracing::warn!(cooldown = ?self.cooldown, "circuit opened");
     }
@@ -285,7 +287,10 @@ mod tests {
         let probe = breaker.admit();
         assert!(is_probe(&probe));
         // Only one trial at a time.
-        assert!(matches!(breaker.admit(), Admission::Rejected(Duration::ZERO)));
+        assert!(matches!(
+            breaker.admit(),
+            Admission::Rejected(Duration::ZERO)
+        ));
         if let Admission::Admitted(permit) = probe {
             permit.failure();
         }

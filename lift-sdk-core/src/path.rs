@@ -298,7 +298,13 @@ mod tests {
             let err = ["modules", bad].join_onto(&base("http://h:1")).unwrap_err();
             assert_eq!(err.kind(), crate::ErrorKind::InvalidInput, "{bad:?}");
         }
-        for bad in ["/modules/..", "/a/./b", "/a/%2e%2E/b", "/a/..\t/b", "/a?x=\n"] {
+        for bad in [
+            "/modules/..",
+            "/a/./b",
+            "/a/%2e%2E/b",
+            "/a/..\t/b",
+            "/a?x=\n",
+        ] {
             let err = bad.join_onto(&base("http://h:1")).unwrap_err();
             assert_eq!(err.kind(), crate::ErrorKind::InvalidInput, "{bad:?}");
         }

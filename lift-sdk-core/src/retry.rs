@@ -276,10 +276,16 @@ mod tests {
         assert_eq!(retry_after(&headers), Some(Duration::ZERO));
 
         for (huge, at_least) in [
-            ("10000000000000000000", Duration::from_secs(10_000_000_000_000_000_000)),
+            (
+                "10000000000000000000",
+                Duration::from_secs(10_000_000_000_000_000_000),
+            ),
             ("1e19", Duration::from_secs(10_000_000_000_000_000_000)),
             ("1e300", Duration::MAX),
-            ("Fri, 31 Dec 9999 23:59:59 GMT", Duration::from_secs(200_000_000_000)),
+            (
+                "Fri, 31 Dec 9999 23:59:59 GMT",
+                Duration::from_secs(200_000_000_000),
+            ),
         ] {
             headers.insert("retry-after", HeaderValue::from_static(huge));
             assert!(retry_after(&headers).unwrap() >= at_least, "{huge}");

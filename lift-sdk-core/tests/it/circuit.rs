@@ -87,7 +87,9 @@ async fn client_errors_do_not_open_the_circuit() {
 #[tokio::test]
 async fn a_dropped_half_open_probe_lets_the_next_call_through() {
     let server = raw_server(|n| match n {
-        0 => Reply::Send("HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n".to_owned()),
+        0 => {
+            Reply::Send("HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n".to_owned())
+        }
         1 => Reply::Hang,
         _ => raw_ok(),
     })
@@ -173,7 +175,9 @@ async fn a_call_that_opens_the_circuit_returns_its_real_answer() {
     assert_eq!(err.attempts(), 2);
     assert_eq!(received(&server).await.len(), 2);
     let breaker = t.circuit_breaker();
-    assert!(matches!(breaker.state(), CircuitState::Open { remaining } if remaining <= Duration::from_secs(60)));
+    assert!(
+        matches!(breaker.state(), CircuitState::Open { remaining } if remaining <= Duration::from_secs(60))
+    );
     assert_eq!(breaker.stats().times_opened, 1);
     assert_eq!(breaker.stats().consecutive_failures, 2);
 

@@ -34,7 +34,10 @@ async fn a_huge_retry_after_neither_panics_nor_waits() {
 
         assert_eq!(err.status().map(|s| s.as_u16()), Some(503), "{huge}");
         assert_eq!(err.attempts(), 1, "{huge}");
-        assert!(err.retry_after().unwrap() > Duration::from_secs(1 << 32), "{huge}");
+        assert!(
+            err.retry_after().unwrap() > Duration::from_secs(1 << 32),
+            "{huge}"
+        );
         assert!(!err.to_string().is_empty());
     }
 }
@@ -103,7 +106,10 @@ async fn the_deadline_covers_getting_credentials() {
         .unwrap();
 
     let call = t.get("/x").deadline(Duration::from_millis(100)).send();
-    let err = tokio::time::timeout(NEVER, call).await.unwrap().unwrap_err();
+    let err = tokio::time::timeout(NEVER, call)
+        .await
+        .unwrap()
+        .unwrap_err();
 
     assert_eq!(err.kind(), ErrorKind::Timeout);
     assert!(err.to_string().contains("credentials"), "{err}");
@@ -141,7 +147,10 @@ async fn a_per_request_deadline_bounds_a_hanging_call() {
     let t = builder(&server.uri).build().unwrap();
 
     let call = t.get("/x").deadline(Duration::from_millis(200)).send();
-    let err = tokio::time::timeout(NEVER, call).await.unwrap().unwrap_err();
+    let err = tokio::time::timeout(NEVER, call)
+        .await
+        .unwrap()
+        .unwrap_err();
 
     assert_eq!(err.kind(), ErrorKind::Timeout);
     assert_eq!(err.attempts(), 1);

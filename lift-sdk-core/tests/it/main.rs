@@ -8,6 +8,7 @@ mod captures;
 mod circuit;
 mod deadline;
 mod decode;
+mod limits;
 mod retry;
 mod service;
 mod stale;

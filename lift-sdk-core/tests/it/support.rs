@@ -122,7 +122,10 @@ pub(crate) enum Reply {
 
 /// A 200 answer with a small JSON body, keeping the connection alive.
 pub(crate) fn raw_ok() -> Reply {
-    Reply::Send("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}".to_owned())
+    Reply::Send(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}"
+            .to_owned(),
+    )
 }
 
 /// A hand-written HTTP/1.1 server on loopback, for what wiremock cannot do: close a
