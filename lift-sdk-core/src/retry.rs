@@ -239,6 +239,24 @@ mod tests {
     }
 
     #[test]
+    fn retry_after_waits_are_jittered_and_saturate() {
+        let policy = RetryPolicy::default();
+        let advised = Duration::from_secs(1);
+        let waits: Vec<_> = (0..50).map(|_| policy.delay(1, Some(advised))).collect();
+        assert!(
+            waits
+                .iter()
+                .all(|w| *w >= advised && *w <= advised + Duration::from_millis(100))
+        );
+        assert!(waits.iter().any(|w| *w != waits[0]), "no jitter: {waits:?}");
+        assert_eq!(policy.delay(3, Some(Duration::MAX)), Duration::MAX);
+        let extreme = RetryPolicy::default()
+            .base_delay(Duration::MAX)
+            .max_delay(Duration::MAX);
+        assert!(extreme.delay(u32::MAX, None) <= Duration::MAX);
+    }
+
+    #[test]
     fn budget_refills_by_ratio_up_to_capacity() {
         let budget = RetryBudget::new(1, 0.5);
         assert!(budget.try_withdraw());

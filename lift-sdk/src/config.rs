@@ -105,7 +105,7 @@ impl DirectIdentity {
 /// | `LIFT_ACCESS_TOKEN` | — | a ready-made access token |
 /// | `LIFT_EMAIL`, `LIFT_PASSWORD` | — | an account to log in with (both or neither) |
 /// | `LIFT_USER_ID`, `LIFT_ORG_ID`, `LIFT_USER_ROLES` | — | the identity of direct calls made outside a request |
-/// | `LIFT_HTTP_TIMEOUT` | `30s` | time-out of one attempt (`500ms`, `30s`, `2m` or plain seconds) |
+/// | `LIFT_HTTP_TIMEOUT` | `10s` | time-out of one attempt, under the 30 s deadline of a whole call (`500ms`, `30s`, `2m` or plain seconds) |
 ///
 /// ```
 /// use lift_sdk::{LiftConfig, Routing};
@@ -144,7 +144,7 @@ pub struct LiftConfig {
     pub timeout: Duration,
 }
 
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Default for LiftConfig {
     /// The reference's local defaults: gateway on 8000, auth 8001, memory 8003, registry 8005.
