@@ -1,5 +1,7 @@
 //! Reading a response body with a size limit.
 
+use std::fmt;
+
 use bytes::{Bytes, BytesMut};
 
 use crate::{Error, ErrorKind};
@@ -23,15 +25,15 @@ pub const DEFAULT_MAX_BODY_SIZE: usize = 16 * 1024 * 1024;
 pub async fn read_body_limited(
     response: &mut reqwest::Response,
     limit: usize,
-    what: &str,
+    what: impl fmt::Display,
 ) -> Result<Bytes, Error> {
     let announced = response.content_length().unwrap_or(0);
     if announced > u64::try_from(limit).unwrap_or(u64::MAX) {
-        return Err(too_large(limit, what));
+        return Err(too_large(limit, &what));
     }
-    // Preallocate what the server announced, never more than the limit.
-    let capacity = usize::try_from(announced).unwrap_or(limit).min(limit);
-    let mut body = BytesMut::with_capacity(capacity);
+    // A body in one chunk (the common case) is returned as is, without a copy.
+    let mut first: Option<Bytes> = None;
+    let mut body = BytesMut::new();
     loop {
         let chunk = response.chunk().await.map_err(|err| {
             let kind = if err.is_timeout() {
@@ -39,19 +41,34 @@ pub async fn read_body_limited(
             } else {
                 ErrorKind::Request
             };
-            Error::new(kind, what.to_owned()).with_source(err.without_url())
+            Error::new(kind, what.to_string()).with_source(err.without_url())
         })?;
         let Some(chunk) = chunk else {
-            return Ok(body.freeze());
+            return Ok(match first {
+                Some(only) if body.is_empty() => only,
+                _ => body.freeze(),
+            });
         };
-        if chunk.len() > limit - body.len() {
-            return Err(too_large(limit, what));
+        let read = first.as_ref().map_or(0, Bytes::len) + body.len();
+        if chunk.len() > limit - read {
+            return Err(too_large(limit, &what));
         }
-        body.extend_from_slice(&chunk);
+        match first.take() {
+            None if body.is_empty() => first = Some(chunk),
+            earlier => {
+                if let Some(earlier) = earlier {
+                    // Preallocate what the server announced, never more than the limit.
+                    let announced = usize::try_from(announced).unwrap_or(limit);
+                    body.reserve(announced.clamp(earlier.len() + chunk.len(), limit));
+                    body.extend_from_slice(&earlier);
+                }
+                body.extend_from_slice(&chunk);
+            }
+        }
     }
 }
 
-fn too_large(limit: usize, what: &str) -> Error {
+fn too_large(limit: usize, what: &dyn fmt::Display) -> Error {
     Error::new(
         ErrorKind::Decode,
         format!("{what}: response body larger than the {limit}-byte limit"),

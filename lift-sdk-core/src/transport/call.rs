@@ -247,8 +247,7 @@ impl Call {
         let status = response.status();
         // Taken, not cloned: the body is read next and the response dropped.
         let headers = std::mem::take(response.headers_mut());
-        let what = info.to_string();
-        let body = match read_body_limited(&mut response, shared.max_body_size, &what).await {
+        let body = match read_body_limited(&mut response, shared.max_body_size, info).await {
             Ok(body) => body,
             Err(error) => {
                 let error = error
