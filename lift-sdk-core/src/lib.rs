@@ -23,13 +23,14 @@
 //! # What every call gets
 //!
 //! - URL joining that never produces `//` or a trailing slash, with percent-encoded
-//!   segments ([`PathSpec`]);
+//!   segments, and `.`, `..` and control characters refused before sending ([`PathSpec`]);
 //! - one `X-Request-ID` across retries, taken from the [`RequestContext`] when a module is
 //!   handling a request, a W3C `traceparent`, and a `tracing` span;
 //! - retries with full-jitter backoff, `Retry-After`, an overall deadline and a shared
 //!   [`RetryBudget`]; non-idempotent requests are never resent once they may have reached
-//!   the server ([`RetryPolicy`]);
-//! - a [`CircuitBreaker`] per upstream;
+//!   the server ([`RetryPolicy`]); one deadline over the whole call, credentials included;
+//! - a [`CircuitBreaker`] per upstream, safe to cancel calls under;
+//! - response bodies read with a size limit ([`DEFAULT_MAX_BODY_SIZE`]);
 //! - decoding of the `APIResponse` envelope ([`ApiResponse`]) and of bare JSON, and of every
 //!   error body shape into [`ApiError`].
 //!
