@@ -152,9 +152,10 @@ enum Breakers {
 impl Breakers {
     fn breaker(&self) -> Arc<CircuitBreaker> {
         match self {
-            Self::PerService { threshold, cooldown } => {
-                Arc::new(CircuitBreaker::new(*threshold, *cooldown))
-            }
+            Self::PerService {
+                threshold,
+                cooldown,
+            } => Arc::new(CircuitBreaker::new(*threshold, *cooldown)),
             Self::Shared(breaker) => breaker.clone(),
         }
     }

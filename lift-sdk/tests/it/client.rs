@@ -378,11 +378,23 @@ fn the_builder_tunes_shares_or_turns_off_the_breaker_and_the_budget() {
 
     let (memory, registry) = (tuned.memory().transport(), tuned.registry().transport());
     assert_eq!(memory.circuit_breaker().failure_threshold(), 3);
-    assert_eq!(registry.circuit_breaker().cooldown(), Duration::from_secs(5));
-    assert!(!Arc::ptr_eq(memory.circuit_breaker(), registry.circuit_breaker()));
+    assert_eq!(
+        registry.circuit_breaker().cooldown(),
+        Duration::from_secs(5)
+    );
+    assert!(!Arc::ptr_eq(
+        memory.circuit_breaker(),
+        registry.circuit_breaker()
+    ));
     assert!(Arc::ptr_eq(memory.retry_budget(), &budget));
-    assert!(Arc::ptr_eq(tuned.gateway().transport().retry_budget(), &budget));
-    assert_eq!(memory.retry_policy().deadline_duration(), Duration::from_secs(12));
+    assert!(Arc::ptr_eq(
+        tuned.gateway().transport().retry_budget(),
+        &budget
+    ));
+    assert_eq!(
+        memory.retry_policy().deadline_duration(),
+        Duration::from_secs(12)
+    );
     assert!(Arc::ptr_eq(
         off.memory().transport().circuit_breaker(),
         off.gateway().transport().circuit_breaker()
