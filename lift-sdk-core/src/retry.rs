@@ -183,7 +183,8 @@ impl RetryBudget {
         let _ = self
             .balance
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |balance| {
-                (balance < self.capacity).then(|| (balance + self.deposit).min(self.capacity))
+                (balance < self.capacity)
+                    .then(|| balance.saturating_add(self.deposit).min(self.capacity))
             });
     }
 

@@ -240,7 +240,11 @@ impl Call {
         let mut response = match shared.client.execute(request).await {
             Ok(response) => response,
             Err(err) => {
-                permit.failure();
+                // A request reqwest could not build says nothing about the upstream: the
+                // permit is dropped without an outcome.
+                if !err.is_builder() {
+                    permit.failure();
+                }
                 return Ok(transport_failure(err, info));
             }
         };
