@@ -72,7 +72,7 @@ pub use error::{Error, ErrorKind};
 #[doc(inline)]
 pub use health::{Readiness, ReadinessCheck, ServiceHealth, Uptime};
 #[doc(inline)]
-pub use path::PathSpec;
+pub use path::{PathSpec, redact_userinfo};
 #[doc(inline)]
 pub use response::Response;
 #[doc(inline)]

@@ -197,8 +197,17 @@ pub(crate) fn parse_base_url(input: &str) -> Result<BaseUrl, Error> {
     Ok(BaseUrl { url, userinfo })
 }
 
-/// `input` with any `user:password@` replaced by `[redacted]@`, for messages.
-pub(crate) fn redact_userinfo(input: &str) -> std::borrow::Cow<'_, str> {
+/// `input` with any `user:password@` replaced by `[redacted]@`, for messages and `Debug`
+/// output that show a URL as the user wrote it (valid or not).
+///
+/// ```
+/// use lift_sdk_core::redact_userinfo;
+///
+/// assert_eq!(redact_userinfo("http://svc:pw@h:1/a@b"), "http://[redacted]@h:1/a@b");
+/// assert_eq!(redact_userinfo("not a url"), "not a url");
+/// ```
+#[must_use]
+pub fn redact_userinfo(input: &str) -> std::borrow::Cow<'_, str> {
     let Some(scheme_end) = input.find("://").map(|at| at + 3) else {
         return input.into();
     };
