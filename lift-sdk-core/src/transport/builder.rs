@@ -101,8 +101,8 @@ impl TransportBuilder {
         self
     }
 
-    /// Removes the per-attempt time-out (the retry deadline still bounds waits between
-    /// attempts).
+    /// Removes the per-attempt time-out (the [`RetryPolicy`]'s deadline still bounds the
+    /// whole call).
     pub fn no_timeout(mut self) -> Self {
         self.timeout = None;
         self
