@@ -380,3 +380,31 @@ fn status_error(status: StatusCode, headers: &HeaderMap, body: &[u8], info: &Cal
         .with_retry_after(retry_after(headers))
         .with_attempts(info.attempts)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn attempt_timeouts_are_cut_to_the_deadline_and_saturate() {
+        let in_a_second = Instant::now().checked_add(Duration::from_secs(1));
+        let five = Some(Duration::from_secs(5));
+
+        assert_eq!(attempt_timeout(None, None), None);
+        assert_eq!(attempt_timeout(Some(Duration::MAX), None), None);
+        assert_eq!(attempt_timeout(five, None), five);
+        assert_eq!(
+            attempt_timeout(five, in_a_second),
+            Some(Duration::from_secs(1))
+        );
+        assert_eq!(
+            attempt_timeout(None, in_a_second),
+            Some(Duration::from_secs(1))
+        );
+        tokio::time::advance(Duration::from_secs(2)).await;
+        assert_eq!(
+            attempt_timeout(five, in_a_second),
+            Some(Duration::from_millis(1))
+        );
+    }
+}
