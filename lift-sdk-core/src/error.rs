@@ -56,7 +56,9 @@ pub enum ErrorKind {
     /// The server answered with an error status; see [`Error::status`] and
     /// [`Error::api_error`].
     Status,
-    /// The server's answer could not be decoded into the expected type.
+    /// The server's answer could not be decoded into the expected type, or its body was
+    /// larger than the transport's limit
+    /// ([`DEFAULT_MAX_BODY_SIZE`](crate::DEFAULT_MAX_BODY_SIZE) unless configured).
     Decode,
     /// The server answered with a redirect, which the SDK does not follow; see
     /// [`Error::location`].

@@ -23,13 +23,14 @@
 //! # What every call gets
 //!
 //! - URL joining that never produces `//` or a trailing slash, with percent-encoded
-//!   segments ([`PathSpec`]);
+//!   segments, and `.`, `..` and control characters refused before sending ([`PathSpec`]);
 //! - one `X-Request-ID` across retries, taken from the [`RequestContext`] when a module is
 //!   handling a request, a W3C `traceparent`, and a `tracing` span;
 //! - retries with full-jitter backoff, `Retry-After`, an overall deadline and a shared
 //!   [`RetryBudget`]; non-idempotent requests are never resent once they may have reached
-//!   the server ([`RetryPolicy`]);
-//! - a [`CircuitBreaker`] per upstream;
+//!   the server ([`RetryPolicy`]); one deadline over the whole call, credentials included;
+//! - a [`CircuitBreaker`] per upstream, safe to cancel calls under;
+//! - response bodies read with a size limit ([`DEFAULT_MAX_BODY_SIZE`]);
 //! - decoding of the `APIResponse` envelope ([`ApiResponse`]) and of bare JSON, and of every
 //!   error body shape into [`ApiError`].
 //!
@@ -61,7 +62,7 @@ pub use api_error::{ApiError, ErrorDetail, LocSegment, ValidationItem};
 #[doc(inline)]
 pub use auth::AuthProvider;
 #[doc(inline)]
-pub use circuit::CircuitBreaker;
+pub use circuit::{CircuitBreaker, CircuitState, CircuitStats};
 #[doc(inline)]
 pub use context::{RequestContext, TraceContext, new_request_id};
 #[doc(inline)]
@@ -71,7 +72,7 @@ pub use error::{Error, ErrorKind};
 #[doc(inline)]
 pub use health::{Readiness, ReadinessCheck, ServiceHealth, Uptime};
 #[doc(inline)]
-pub use path::PathSpec;
+pub use path::{PathSpec, redact_userinfo};
 #[doc(inline)]
 pub use response::Response;
 #[doc(inline)]
@@ -84,8 +85,8 @@ pub use service::{ServiceClient, ServiceClientBuilder};
 pub use timestamp::Timestamp;
 #[doc(inline)]
 pub use transport::{
-    RequestBuilder, Transport, TransportBuilder, USER_AGENT_VALUE, USER_CONTEXT_HEADERS,
-    default_http_client,
+    DEFAULT_MAX_BODY_SIZE, RequestBuilder, Transport, TransportBuilder, USER_AGENT_VALUE,
+    USER_CONTEXT_HEADERS, default_http_client, read_body_limited,
 };
 
 /// Re-exported so implementors of [`AuthProvider`] need no direct dependency.

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use crate::Error;
 use crate::auth::AuthProvider;
-use crate::retry::RetryPolicy;
+use crate::circuit::CircuitBreaker;
+use crate::path::redact_userinfo;
+use crate::retry::{RetryBudget, RetryPolicy};
 use crate::transport::{Transport, TransportBuilder};
 
 /// A typed client over one Lift service's [`Transport`], such as `MemoryClient` or
@@ -132,16 +134,39 @@ impl<C: ServiceClient> ServiceClientBuilder<C> {
         self
     }
 
-    /// The time-out of each attempt (default 30 s).
+    /// The time-out of each attempt (default 10 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.transport = self.transport.timeout(timeout);
         self
     }
 
-    /// The retry policy (a non-idempotent call is never resent once it may have reached
-    /// the server).
+    /// The retry policy, whose deadline bounds each whole call (a non-idempotent call is
+    /// never resent once it may have reached the server).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.transport = self.transport.retry_policy(policy);
+        self
+    }
+
+    /// The bucket that limits this client's retries; pass an `Arc<RetryBudget>` to share it
+    /// with other clients, or [`RetryBudget::unlimited()`] to turn it off (see
+    /// [`TransportBuilder::retry_budget`]).
+    pub fn retry_budget(mut self, budget: impl Into<Arc<RetryBudget>>) -> Self {
+        self.transport = self.transport.retry_budget(budget);
+        self
+    }
+
+    /// The circuit breaker: thresholds with [`CircuitBreaker::new`], sharing through an
+    /// `Arc<CircuitBreaker>`, off with [`CircuitBreaker::disabled()`] (see
+    /// [`TransportBuilder::circuit_breaker`]).
+    pub fn circuit_breaker(mut self, breaker: impl Into<Arc<CircuitBreaker>>) -> Self {
+        self.transport = self.transport.circuit_breaker(breaker);
+        self
+    }
+
+    /// The largest response body read (default
+    /// [`DEFAULT_MAX_BODY_SIZE`](crate::DEFAULT_MAX_BODY_SIZE), 16 MiB).
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.transport = self.transport.max_body_size(bytes);
         self
     }
 
@@ -184,8 +209,14 @@ impl<C: ServiceClient> Default for ServiceClientBuilder<C> {
 impl<C> fmt::Debug for ServiceClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ServiceClientBuilder")
-            .field("gateway_url", &self.gateway_url)
-            .field("service_url", &self.service_url)
+            .field(
+                "gateway_url",
+                &self.gateway_url.as_deref().map(redact_userinfo),
+            )
+            .field(
+                "service_url",
+                &self.service_url.as_deref().map(redact_userinfo),
+            )
             .field("transport", &self.transport)
             .finish()
     }

@@ -1,5 +1,6 @@
 //! The HTTP transport every Lift client is built on.
 
+mod body;
 mod builder;
 mod call;
 mod request;
@@ -17,6 +18,7 @@ use crate::circuit::CircuitBreaker;
 use crate::path::PathSpec;
 use crate::retry::{RetryBudget, RetryPolicy};
 
+pub use body::{DEFAULT_MAX_BODY_SIZE, read_body_limited};
 pub use builder::{TransportBuilder, USER_AGENT_VALUE, default_http_client};
 pub use request::RequestBuilder;
 
@@ -85,8 +87,9 @@ struct Shared {
     timeout: Option<Duration>,
     default_headers: HeaderMap,
     retry: RetryPolicy,
-    budget: RetryBudget,
-    breaker: CircuitBreaker,
+    budget: Arc<RetryBudget>,
+    breaker: Arc<CircuitBreaker>,
+    max_body_size: usize,
 }
 
 impl Transport {
@@ -105,7 +108,8 @@ impl Transport {
         TransportBuilder::new(base_url.into())
     }
 
-    /// The service's base URL (normalised: no trailing slash, no `//`).
+    /// The service's base URL (normalised: no trailing slash, no `//`, and no userinfo: a
+    /// `user:password@` given to the builder is sent as `Authorization: Basic`, never shown).
     #[must_use]
     pub fn base_url(&self) -> &Url {
         &self.shared.base_url
@@ -123,16 +127,35 @@ impl Transport {
         &self.shared.client
     }
 
+    /// The time-out of each attempt (`None`: only the deadline bounds it).
+    #[must_use]
+    pub fn timeout(&self) -> Option<Duration> {
+        self.shared.timeout
+    }
+
     /// The retry policy.
     #[must_use]
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.shared.retry
     }
 
-    /// The circuit breaker guarding this service.
+    /// The circuit breaker guarding this service (pass a clone of the `Arc` to another
+    /// builder to share it).
     #[must_use]
-    pub fn circuit_breaker(&self) -> &CircuitBreaker {
+    pub fn circuit_breaker(&self) -> &Arc<CircuitBreaker> {
         &self.shared.breaker
+    }
+
+    /// The retry budget of this service's calls.
+    #[must_use]
+    pub fn retry_budget(&self) -> &Arc<RetryBudget> {
+        &self.shared.budget
+    }
+
+    /// The largest response body read (see [`DEFAULT_MAX_BODY_SIZE`]).
+    #[must_use]
+    pub fn max_body_size(&self) -> usize {
+        self.shared.max_body_size
     }
 
     /// The credential provider, if any.
@@ -183,7 +206,8 @@ impl Transport {
     ///
     /// # Errors
     ///
-    /// An error of kind [`InvalidInput`](crate::ErrorKind::InvalidInput) for an empty segment.
+    /// An error of kind [`InvalidInput`](crate::ErrorKind::InvalidInput) for a segment that
+    /// is empty, `.` or `..`, or holds a control character (see [`PathSpec`]).
     pub fn url(&self, path: impl PathSpec) -> Result<Url, Error> {
         path.join_onto(&self.shared.base_url)
     }

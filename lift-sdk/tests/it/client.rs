@@ -351,3 +351,50 @@ async fn a_provider_given_to_the_builder_is_used_by_direct_routing_too() {
 
     assert_eq!(found.count, 0);
 }
+
+#[test]
+fn the_builder_tunes_shares_or_turns_off_the_breaker_and_the_budget() {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use lift_sdk::core::{CircuitBreaker, RetryBudget};
+
+    let config = || LiftConfig::new("http://gateway:8000").unwrap();
+    let budget = Arc::new(RetryBudget::new(2, 0.1));
+
+    let tuned = LiftClient::builder(config())
+        .circuit_breaker(3, Duration::from_secs(5))
+        .retry_budget(budget.clone())
+        .deadline(Duration::from_secs(12))
+        .build()
+        .unwrap();
+    let off = LiftClient::builder(config())
+        .shared_circuit_breaker(CircuitBreaker::disabled())
+        .build()
+        .unwrap();
+
+    let (memory, registry) = (tuned.memory().transport(), tuned.registry().transport());
+    assert_eq!(memory.circuit_breaker().failure_threshold(), 3);
+    assert_eq!(
+        registry.circuit_breaker().cooldown(),
+        Duration::from_secs(5)
+    );
+    assert!(!Arc::ptr_eq(
+        memory.circuit_breaker(),
+        registry.circuit_breaker()
+    ));
+    assert!(Arc::ptr_eq(memory.retry_budget(), &budget));
+    assert!(Arc::ptr_eq(
+        tuned.gateway().transport().retry_budget(),
+        &budget
+    ));
+    assert_eq!(
+        memory.retry_policy().deadline_duration(),
+        Duration::from_secs(12)
+    );
+    assert!(Arc::ptr_eq(
+        off.memory().transport().circuit_breaker(),
+        off.gateway().transport().circuit_breaker()
+    ));
+    assert!(!off.registry().transport().circuit_breaker().is_enabled());
+}
