@@ -70,6 +70,9 @@ pub use issue::{TokenIssuer, TokenIssuerBuilder};
 #[cfg(feature = "axum")]
 #[doc(inline)]
 pub use layer::{AuthMode, Authenticated, JwtAuthLayer, RequirePermission, RequireRole};
+#[cfg(feature = "client")]
+#[doc(no_inline)]
+pub use lift_sdk_core::Secret;
 #[doc(inline)]
 pub use permission::{Permission, PermissionSet};
 #[cfg(feature = "client")]
@@ -78,7 +81,7 @@ pub use provider::{Caller, LoginSession, ServiceTokenSigner, StaticToken, UserCo
 #[doc(inline)]
 pub use role::Role;
 #[doc(inline)]
-pub use secret::{Secret, Token};
+pub use secret::Token;
 #[doc(inline)]
 pub use tier::SubscriptionTier;
 #[doc(inline)]

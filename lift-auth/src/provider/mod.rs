@@ -8,6 +8,7 @@
 //! | [`LoginSession`] | a bearer token obtained by logging in, renewed before expiry | tools and services with an account |
 //! | [`ServiceTokenSigner`] | a short-lived token signed with the shared secret | services that share `JWT_SECRET` |
 
+mod backoff;
 mod caller;
 mod login;
 mod service;

@@ -91,6 +91,8 @@ enum Outcome {
         error: Error,
         /// Whether the request cannot have reached the server (so resending is always safe).
         unsent: bool,
+        /// The `Authorization` the attempt carried, for `AuthProvider::refresh` after a 401.
+        credential: Option<HeaderValue>,
     },
 }
 
@@ -113,9 +115,13 @@ impl Call {
             }
             let remaining = deadline.saturating_duration_since(Instant::now());
             let outcome = self.attempt(&url, &info, admission, remaining).await;
-            let (error, unsent) = match outcome {
+            let (error, unsent, credential) = match outcome {
                 Ok(Outcome::Done(response)) => return Ok(response),
-                Ok(Outcome::Failed { error, unsent }) => (error, unsent),
+                Ok(Outcome::Failed {
+                    error,
+                    unsent,
+                    credential,
+                }) => (error, unsent, credential),
                 Err(error) => return Err(error),
             };
             if error.is_unauthorized()
@@ -123,7 +129,9 @@ impl Call {
                 && let Some(auth) = &self.transport.auth
             {
                 refreshed_auth = true;
-                if auth.refresh().await? {
+                let refused: HeaderMap =
+                    credential.map(|v| (AUTHORIZATION, v)).into_iter().collect();
+                if auth.refresh(&refused).await? {
                     tracing::debug!("credentials renewed after 401, sending again");
                     continue;
                 }
@@ -206,6 +214,7 @@ impl Call {
                 value.set_sensitive(true);
             }
         }
+        let credential = headers.get(AUTHORIZATION).cloned();
         if self.transport.through_gateway {
             for name in USER_CONTEXT_HEADERS {
                 headers.remove(name);
@@ -252,6 +261,7 @@ impl Call {
         Ok(Outcome::Failed {
             error: status_error(status, &headers, &body, info),
             unsent: false,
+            credential,
         })
     }
 }
@@ -273,7 +283,11 @@ fn transport_failure(err: reqwest::Error, info: &CallInfo) -> Outcome {
         .with_attempts(info.attempts)
         // The URL may carry a query secret (`?token=`): keep it out of the chain.
         .with_source(err.without_url());
-    Outcome::Failed { error, unsent }
+    Outcome::Failed {
+        error,
+        unsent,
+        credential: None,
+    }
 }
 
 fn status_error(status: StatusCode, headers: &HeaderMap, body: &[u8], info: &CallInfo) -> Error {
