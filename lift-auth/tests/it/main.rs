@@ -10,6 +10,8 @@ mod jwks;
 mod layer;
 mod no_panic;
 mod permissions;
+#[cfg(feature = "client")]
+mod session;
 mod support;
 mod vectors;
 mod verify;
