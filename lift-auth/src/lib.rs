@@ -84,6 +84,9 @@ pub use role::Role;
 pub use secret::Token;
 #[doc(inline)]
 pub use tier::SubscriptionTier;
+#[cfg(feature = "client")]
+#[doc(inline)]
+pub use verify::MAX_JWKS_BYTES;
 #[doc(inline)]
 pub use verify::{TokenVerifier, TokenVerifierBuilder};
 

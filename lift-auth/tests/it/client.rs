@@ -332,6 +332,7 @@ async fn remote_jwks_rotation_picks_up_a_new_kid() {
     let server = jwks_server(&jwks(&[&one])).await;
     let verifier = TokenVerifier::builder()
         .jwks_url(format!("{}/jwks.json", server.uri()))
+        .allow_http_jwks(true)
         .jwks_refresh_interval(Duration::ZERO)
         .build()
         .unwrap();
@@ -363,6 +364,7 @@ async fn remote_jwks_refresh_is_rate_limited() {
     let server = jwks_server(&jwks(&[&one])).await;
     let verifier = TokenVerifier::builder()
         .jwks_url(format!("{}/jwks.json", server.uri()))
+        .allow_http_jwks(true)
         .jwks_refresh_interval(Duration::from_secs(3600))
         .build()
         .unwrap();
@@ -382,6 +384,7 @@ async fn last_good_keys_keep_serving_while_the_endpoint_is_down() {
     let server = jwks_server(&jwks(&[&one])).await;
     let verifier = TokenVerifier::builder()
         .jwks_url(format!("{}/jwks.json", server.uri()))
+        .allow_http_jwks(true)
         .jwks_refresh_interval(Duration::ZERO)
         .build()
         .unwrap();
@@ -421,6 +424,7 @@ async fn concurrent_first_use_fetches_once_and_serves_every_caller() {
         .await;
     let verifier = TokenVerifier::builder()
         .jwks_url(format!("{}/jwks.json", server.uri()))
+        .allow_http_jwks(true)
         .build()
         .unwrap();
     // Tokens with and without a kid: neither kind may be turned away while another caller's
@@ -460,6 +464,7 @@ async fn no_keys_and_endpoint_down_is_key_unavailable() {
         .await;
     let verifier = TokenVerifier::builder()
         .jwks_url(format!("{}/jwks.json", server.uri()))
+        .allow_http_jwks(true)
         .build()
         .unwrap();
     let one = issuer("rsa-private.pem", "k1");
