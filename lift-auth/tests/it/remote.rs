@@ -3,7 +3,7 @@
 
 use base64::Engine as _;
 use lift_auth::{AuthClient, AuthErrorKind, MAX_JWKS_BYTES, TokenIssuer, TokenVerifier};
-use lift_sdk_core::{ErrorKind, Transport};
+use lift_sdk_core::Transport;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -106,10 +106,32 @@ async fn an_oversized_jwks_body_is_refused() {
 }
 
 #[tokio::test]
-async fn an_https_auth_url_reaches_the_network_with_lift_auth_alone() {
-    // Nothing listens on port 1: with TLS compiled in, the call fails to connect. Without
-    // it, reqwest refuses the https scheme before connecting (a builder error).
-    let auth = AuthClient::new(Transport::new("https://127.0.0.1:1/auth").unwrap());
+async fn an_https_auth_url_speaks_tls_with_lift_auth_alone() {
+    // A plain TCP listener that records the first byte a client sends. With TLS compiled
+    // in, the client opens with a TLS handshake record (0x16). Without it, reqwest refuses
+    // the https scheme before connecting, and nothing arrives.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let first_byte = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.ok()?;
+        let mut byte = [0_u8; 1];
+        tokio::io::AsyncReadExt::read_exact(&mut socket, &mut byte)
+            .await
+            .ok()?;
+        Some(byte[0])
+    });
+
+    let auth = AuthClient::new(Transport::new(&format!("https://127.0.0.1:{port}/auth")).unwrap());
     let err = auth.login("ana@example.com", "s3cret!").await.unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Connect, "{err:?}");
+    assert!(!err.is_status(), "{err:?}");
+    let received = tokio::time::timeout(std::time::Duration::from_secs(5), first_byte)
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .flatten();
+    assert_eq!(
+        received,
+        Some(0x16),
+        "no TLS handshake reached the server: {err:?}"
+    );
 }
