@@ -26,8 +26,11 @@
 //! |---|---|---|
 //! | `axum` | no | `JwtAuthLayer` (modes `Jwt`, `GatewayHeaders`, `JwtOrGatewayHeaders`), extractors and the permission/role guards of `layer` (axum, tower) |
 //! | `client` | no | `AuthClient`, the token providers of `provider`, and JWKS fetched from a URL (on `lift-sdk-core`) |
+//! | `rustls` | yes | with `client`: TLS through rustls for https auth and JWKS URLs (forwarded to `lift-sdk-core`) |
+//! | `native-tls` | no | with `client`: TLS through the platform's library instead |
 //!
-//! Without features the crate depends on no HTTP client and no web framework.
+//! Without `client` and `axum` the crate depends on no HTTP client and no web framework
+//! (`rustls` alone enables nothing).
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod algorithm;
