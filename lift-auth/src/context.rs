@@ -100,8 +100,10 @@ impl UserContext {
     /// copy *before* the one it injects, and FastAPI reads the first, so a repeated header is
     /// a caller trying to pass for someone else (contract §4.2).
     ///
-    /// These headers prove nothing by themselves: trust them only from a gateway that is the
-    /// only way in, and see `docs/auth.md` for which mode to use where.
+    /// These headers prove nothing by themselves, and refusing repeats does not make them
+    /// safe: trust them only from trusted components in a private network that nothing else
+    /// can reach (behind the gateway, verify the forwarded bearer token instead). See
+    /// `docs/auth.md` for which mode to use where.
     ///
     /// # Errors
     ///
