@@ -26,8 +26,11 @@
 //! |---|---|---|
 //! | `axum` | no | `JwtAuthLayer` (modes `Jwt`, `GatewayHeaders`, `JwtOrGatewayHeaders`), extractors and the permission/role guards of `layer` (axum, tower) |
 //! | `client` | no | `AuthClient`, the token providers of `provider`, and JWKS fetched from a URL (on `lift-sdk-core`) |
+//! | `rustls` | yes | with `client`: TLS through rustls for https auth and JWKS URLs (forwarded to `lift-sdk-core`) |
+//! | `native-tls` | no | with `client`: TLS through the platform's library instead |
 //!
-//! Without features the crate depends on no HTTP client and no web framework.
+//! Without `client` and `axum` the crate depends on no HTTP client and no web framework
+//! (`rustls` alone enables nothing).
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod algorithm;
@@ -70,6 +73,9 @@ pub use issue::{TokenIssuer, TokenIssuerBuilder};
 #[cfg(feature = "axum")]
 #[doc(inline)]
 pub use layer::{AuthMode, Authenticated, JwtAuthLayer, RequirePermission, RequireRole};
+#[cfg(feature = "client")]
+#[doc(no_inline)]
+pub use lift_sdk_core::Secret;
 #[doc(inline)]
 pub use permission::{Permission, PermissionSet};
 #[cfg(feature = "client")]
@@ -78,9 +84,12 @@ pub use provider::{Caller, LoginSession, ServiceTokenSigner, StaticToken, UserCo
 #[doc(inline)]
 pub use role::Role;
 #[doc(inline)]
-pub use secret::{Secret, Token};
+pub use secret::Token;
 #[doc(inline)]
 pub use tier::SubscriptionTier;
+#[cfg(feature = "client")]
+#[doc(inline)]
+pub use verify::MAX_JWKS_BYTES;
 #[doc(inline)]
 pub use verify::{TokenVerifier, TokenVerifierBuilder};
 

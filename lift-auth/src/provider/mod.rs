@@ -12,6 +12,7 @@
 //! [`UserContextHeaders`] for a client's routing: that is what every client's `for_user`
 //! does.
 
+mod backoff;
 mod binding;
 mod caller;
 mod login;

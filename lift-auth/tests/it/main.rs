@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, reason = "test helpers panic on broken fixtures")]
 
+mod claims_edges;
 #[cfg(feature = "client")]
 mod client;
 mod context;
@@ -10,6 +11,10 @@ mod jwks;
 mod layer;
 mod no_panic;
 mod permissions;
+#[cfg(feature = "client")]
+mod remote;
+#[cfg(feature = "client")]
+mod session;
 mod support;
 mod vectors;
 mod verify;

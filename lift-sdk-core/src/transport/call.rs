@@ -104,7 +104,12 @@ enum Resend {
 /// How one attempt ended, before deciding whether to try again.
 enum Outcome {
     Done(Response),
-    Failed { error: Error, resend: Resend },
+    Failed {
+        error: Error,
+        resend: Resend,
+        /// The `Authorization` the attempt carried, for `AuthProvider::refresh` after a 401.
+        credential: Option<HeaderValue>,
+    },
 }
 
 impl Call {
@@ -131,16 +136,23 @@ impl Call {
                     }));
                 }
             };
-            let (error, resend) = match self.attempt(&url, &info, permit, deadline).await? {
-                Outcome::Done(response) => return Ok(response),
-                Outcome::Failed { error, resend } => (error, resend),
-            };
+            let (error, resend, credential) =
+                match self.attempt(&url, &info, permit, deadline).await? {
+                    Outcome::Done(response) => return Ok(response),
+                    Outcome::Failed {
+                        error,
+                        resend,
+                        credential,
+                    } => (error, resend, credential),
+                };
             if error.is_unauthorized()
                 && !refreshed_auth
                 && let Some(auth) = &self.transport.auth
             {
                 refreshed_auth = true;
-                let renewed = within(deadline, auth.refresh())
+                let refused: HeaderMap =
+                    credential.map(|v| (AUTHORIZATION, v)).into_iter().collect();
+                let renewed = within(deadline, auth.refresh(&refused))
                     .await
                     .ok_or_else(|| deadline_passed(&info, "while renewing credentials"))??;
                 if renewed {
@@ -227,6 +239,7 @@ impl Call {
                 value.set_sensitive(true);
             }
         }
+        let credential = headers.get(AUTHORIZATION).cloned();
         if self.transport.through_gateway {
             for name in USER_CONTEXT_HEADERS {
                 headers.remove(name);
@@ -268,7 +281,11 @@ impl Call {
                 } else {
                     Resend::Never
                 };
-                return Ok(Outcome::Failed { error, resend });
+                return Ok(Outcome::Failed {
+                    error,
+                    resend,
+                    credential: None,
+                });
             }
         };
         tracing::Span::current().record("status", status.as_u16());
@@ -293,6 +310,7 @@ impl Call {
         Ok(Outcome::Failed {
             error: status_error(status, &headers, &body, info),
             resend,
+            credential,
         })
     }
 }
@@ -345,7 +363,11 @@ fn transport_failure(err: reqwest::Error, info: &CallInfo) -> Outcome {
         .with_attempts(info.attempts)
         // The URL may carry a query secret (`?token=`): keep it out of the chain.
         .with_source(err.without_url());
-    Outcome::Failed { error, resend }
+    Outcome::Failed {
+        error,
+        resend,
+        credential: None,
+    }
 }
 
 /// Whether hyper reports the connection closed before a complete answer arrived

@@ -92,7 +92,7 @@ impl AuthProvider for Stuck {
         Ok(())
     }
 
-    async fn refresh(&self) -> Result<bool, Error> {
+    async fn refresh(&self, _refused: &HeaderMap) -> Result<bool, Error> {
         std::future::pending().await
     }
 }
