@@ -15,7 +15,7 @@ use crate::health::{HealthSummary, ModuleHealthReport};
 use crate::id::ModuleId;
 use crate::manifest::ModuleManifest;
 use crate::page::{ListModules, MAX_PAGE_SIZE, Page};
-use crate::record::{ModuleRecord, Registration, UpdatedModule};
+use crate::record::{ModuleRecord, Registration, Unregistered, UpdatedModule};
 use crate::update::ModuleUpdate;
 use body::RegistrationBody;
 
@@ -196,6 +196,11 @@ impl RegistryClient {
     /// the registry reads (contract §6.1) with `base_url` stripped of its trailing `/`, and
     /// returns the new [`ModuleId`], the stored record and the first health probe.
     ///
+    /// Every manifest variant of contract §7.4 registers with what it declares:
+    /// `capabilities` are added to `features`; a top-level `description`, `author`,
+    /// `category` and `tags` fill `metadata` where it has none; `health_check.endpoint` is
+    /// the health endpoint when `health_endpoint` is absent.
+    ///
     /// The registry assigns a **new id at every registration** and accepts duplicate names;
     /// it also forgets everything when it restarts. Register again when
     /// [`get`](Self::get) answers 404. The call is not idempotent and is never resent once
@@ -205,7 +210,9 @@ impl RegistryClient {
     ///
     /// An error of kind [`InvalidInput`](lift_sdk_core::ErrorKind::InvalidInput) naming the
     /// field, before anything is sent, when the manifest fails
-    /// [`validate_for_registration`](ModuleManifest::validate_for_registration); kind
+    /// [`validate_for_registration`](ModuleManifest::validate_for_registration) or a merged
+    /// variant has the wrong type; its [`source()`](std::error::Error::source) is the
+    /// [`ManifestError`](crate::ManifestError), whose `field()` names the field; kind
     /// `Status` for a refusal, e.g. `403` (with a hint that the `admin` or `developer` role
     /// is required) or `422`; any transport error.
     pub async fn register(&self, manifest: &ModuleManifest) -> Result<Registration, Error> {
@@ -277,15 +284,13 @@ impl RegistryClient {
     ///
     /// # Errors
     ///
-    /// An error of kind `InvalidInput` for a blank id; kind `Status` with
+    /// An error of kind `InvalidInput`, before anything is sent, for an id that is not a safe
+    /// path segment (see [`ModuleId`]); kind `Status` with
     /// [`is_not_found`](Error::is_not_found) when the registry does not know the id (it
     /// may have restarted: register again); any error of the call.
     pub async fn get(&self, id: &ModuleId) -> Result<ModuleRecord, Error> {
-        check_id(id)?;
-        self.transport
-            .get(["modules", id.as_str()])
-            .send_data()
-            .await
+        let id = id.as_path_segment()?;
+        self.transport.get(["modules", id]).send_data().await
     }
 
     /// Changes some fields of a module (`PUT /modules/{id}`).
@@ -293,57 +298,87 @@ impl RegistryClient {
     /// # Errors
     ///
     /// An error of kind `InvalidInput` naming the field, before anything is sent, for a
-    /// blank id or an invalid value; kind `Status` for `404` or `403` (with a hint that the
+    /// blank or unsafe id or an invalid value; kind `Status` for `404` or `403` (with a hint that the
     /// `admin` or `developer` role is required); any error of the call.
     pub async fn update(
         &self,
         id: &ModuleId,
         update: &ModuleUpdate,
     ) -> Result<UpdatedModule, Error> {
-        check_id(id)?;
+        let id = id.as_path_segment()?;
         let update = update.checked()?;
         self.transport
-            .put(["modules", id.as_str()])
+            .put(["modules", id])
             .json(&update)
             .send_data()
             .await
             .map_err(with_role_hint)
     }
 
-    /// Unregisters a module (`DELETE /modules/{id}`) and returns the id the registry
-    /// confirmed.
+    /// Unregisters a module (`DELETE /modules/{id}`).
+    ///
+    /// A module the registry no longer knows (a `404`: unregistered before, or forgotten
+    /// when the registry restarted) is what unregistering wants, so it is reported as
+    /// [`Unregistered::AlreadyGone`] rather than as an error.
     ///
     /// # Errors
     ///
-    /// An error of kind `InvalidInput` for a blank id; kind `Status` for `404` (already
-    /// gone) or `403` (with a hint that the `admin` or `developer` role is required); any
-    /// error of the call.
-    pub async fn unregister(&self, id: &ModuleId) -> Result<ModuleId, Error> {
+    /// An error of kind `InvalidInput`, before anything is sent, for an id that is not a
+    /// safe path segment (see [`ModuleId`]); kind `Status` for `403` (with a hint that the
+    /// `admin` or `developer` role is required) or another refusal; any error of the call.
+    pub async fn unregister(&self, id: &ModuleId) -> Result<Unregistered, Error> {
         #[derive(Deserialize)]
-        struct Unregistered {
-            module_id: ModuleId,
+        struct Removed {
+            #[serde(default)]
+            module_id: Option<ModuleId>,
         }
 
-        check_id(id)?;
-        let answer: Option<Unregistered> = self
+        let segment = id.as_path_segment()?;
+        let answer = self
             .transport
-            .delete(["modules", id.as_str()])
-            .send_data()
-            .await
-            .map_err(with_role_hint)?;
-        Ok(answer.map_or_else(|| id.clone(), |answer| answer.module_id))
+            .delete(["modules", segment])
+            .send_data::<Option<Removed>>()
+            .await;
+        match answer {
+            Ok(removed) => Ok(Unregistered::Removed(
+                removed
+                    .and_then(|removed| removed.module_id)
+                    .unwrap_or_else(|| id.clone()),
+            )),
+            Err(err) if err.is_not_found() => Ok(Unregistered::AlreadyGone),
+            Err(err) => Err(with_role_hint(err)),
+        }
+    }
+
+    /// Whether the registry knows the module (`GET /modules/{id}`: `true` on 200, `false`
+    /// on 404). The registry probes the module's health to answer, so this takes as long as
+    /// [`get`](Self::get).
+    ///
+    /// # Errors
+    ///
+    /// An error of kind `InvalidInput`, before anything is sent, for an id that is not a
+    /// safe path segment; any other error of the call.
+    pub async fn is_registered(&self, id: &ModuleId) -> Result<bool, Error> {
+        let segment = id.as_path_segment()?;
+        let answer = self.transport.get(["modules", segment]).send().await;
+        match answer {
+            Ok(_) => Ok(true),
+            Err(err) if err.is_not_found() => Ok(false),
+            Err(err) => Err(err),
+        }
     }
 
     /// Probes one module now (`GET /modules/{id}/health`).
     ///
     /// # Errors
     ///
-    /// An error of kind `InvalidInput` for a blank id; kind `Status` with
+    /// An error of kind `InvalidInput`, before anything is sent, for an id that is not a safe
+    /// path segment (see [`ModuleId`]); kind `Status` with
     /// [`is_not_found`](Error::is_not_found) for an unknown id; any error of the call.
     pub async fn module_health(&self, id: &ModuleId) -> Result<ModuleHealthReport, Error> {
-        check_id(id)?;
+        let id = id.as_path_segment()?;
         self.transport
-            .get(["modules", id.as_str(), "health"])
+            .get(["modules", id, "health"])
             .send_data()
             .await
     }
@@ -419,13 +454,6 @@ impl ServiceClient for RegistryClient {
     fn from_transport(transport: Transport) -> Self {
         Self::new(transport)
     }
-}
-
-fn check_id(id: &ModuleId) -> Result<(), Error> {
-    if id.as_str().trim().is_empty() {
-        return Err(Error::invalid_input("module id must not be blank"));
-    }
-    Ok(())
 }
 
 /// Adds the role a registry write needs to a `403`.

@@ -8,6 +8,7 @@ mod support;
 
 mod captures;
 mod errors;
+mod foreign;
 mod input;
 mod manifest;
 mod pagination;
