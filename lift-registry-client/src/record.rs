@@ -157,3 +157,12 @@ impl Unregistered {
         matches!(self, Self::Removed(_))
     }
 }
+
+impl std::fmt::Display for Unregistered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Removed(id) => write!(f, "module {id} removed"),
+            Self::AlreadyGone => f.write_str("module already gone"),
+        }
+    }
+}
