@@ -142,6 +142,12 @@ pub struct ListModules {
     status: Option<ModuleStatus>,
 }
 
+impl From<&Self> for ListModules {
+    fn from(params: &Self) -> Self {
+        params.clone()
+    }
+}
+
 impl ListModules {
     /// No parameters: the registry's defaults.
     pub fn new() -> Self {

@@ -53,7 +53,7 @@ pub(crate) const WRITE_ROLE_HINT: &str = "requires the admin or developer role";
 ///
 /// ```no_run
 /// use lift_auth::{Role, UserContext};
-/// use lift_registry_client::{ModuleManifest, RegistryClient};
+/// use lift_registry_client::{ListModules, ModuleManifest, RegistryClient};
 ///
 /// # async fn run(token: String) -> Result<(), Box<dyn std::error::Error>> {
 /// // Through the gateway, as the holder of a bearer token.
@@ -61,7 +61,7 @@ pub(crate) const WRITE_ROLE_HINT: &str = "requires the admin or developer role";
 ///     .gateway_url("http://localhost:8000")
 ///     .build()?
 ///     .for_token(token);
-/// let page = via_gateway.list(&Default::default()).await?;
+/// let page = via_gateway.list(ListModules::new()).await?;
 ///
 /// // Directly, inside the platform network, as a developer.
 /// let direct = RegistryClient::builder()
@@ -147,7 +147,7 @@ impl RegistryClient {
     ///
     /// ```no_run
     /// # async fn run(registry: lift_registry_client::RegistryClient, caller: lift_auth::UserContext) -> Result<(), lift_registry_client::Error> {
-    /// let modules = registry.for_user(&caller).list(&Default::default()).await?;
+    /// let modules = registry.for_user(&caller).list(lift_registry_client::ListModules::new()).await?;
     /// # Ok(()) }
     /// ```
     #[must_use]
@@ -233,11 +233,12 @@ impl RegistryClient {
     /// An error of kind `InvalidInput`, before anything is sent, for a page of 0, a size
     /// outside 1..=100 or an unknown status filter (the reference answers those with a
     /// 500); any error of the call.
-    pub async fn list(&self, params: &ListModules) -> Result<Page<ModuleRecord>, Error> {
+    pub async fn list(&self, params: impl Into<ListModules>) -> Result<Page<ModuleRecord>, Error> {
+        let params = params.into();
         params.check()?;
         self.transport
             .get("/modules")
-            .query(params)
+            .query(&params)
             .send_data()
             .await
     }
@@ -254,8 +255,11 @@ impl RegistryClient {
     /// # Errors
     ///
     /// As [`list`](Self::list), for any page.
-    pub async fn list_all(&self, params: &ListModules) -> Result<Vec<ModuleRecord>, Error> {
-        let mut params = params.clone();
+    pub async fn list_all(
+        &self,
+        params: impl Into<ListModules>,
+    ) -> Result<Vec<ModuleRecord>, Error> {
+        let mut params = params.into();
         if !params.has_size() {
             params = params.size(MAX_PAGE_SIZE);
         }
@@ -263,7 +267,7 @@ impl RegistryClient {
         let mut seen = HashSet::new();
         let mut page = params.page_number();
         loop {
-            let current = self.list(&params.clone().page(page)).await?;
+            let current = self.list(params.clone().page(page)).await?;
             let before = modules.len();
             for module in current.items {
                 // Records without an id cannot be told apart: keep them all.
@@ -303,10 +307,10 @@ impl RegistryClient {
     pub async fn update(
         &self,
         id: &ModuleId,
-        update: &ModuleUpdate,
+        update: impl Into<ModuleUpdate>,
     ) -> Result<UpdatedModule, Error> {
         let id = id.as_path_segment()?;
-        let update = update.checked()?;
+        let update = update.into().checked()?;
         self.transport
             .put(["modules", id])
             .json(&update)
@@ -436,7 +440,7 @@ impl RegistryClient {
             return Err(Error::invalid_input("module name must not be blank"));
         }
         let mut found: Vec<ModuleRecord> = self
-            .list_all(&ListModules::new())
+            .list_all(ListModules::new())
             .await?
             .into_iter()
             .filter(|module| module.name == name)
