@@ -219,3 +219,14 @@ async fn error_bodies_of_every_shape_are_typed() {
         Some("http://memory:8003/conceptual-spaces")
     );
 }
+
+#[test]
+fn the_search_type_is_the_core_one() {
+    // One `SearchType` across the clients: the registry's manifests use the same type.
+    let sent: lift_sdk_core::SearchType = SearchType::Conceptual;
+    let request = lift_memory_client::SearchRequest::new("q").search_type(sent);
+    assert_eq!(
+        serde_json::to_value(&request).unwrap()["search_type"],
+        "conceptual"
+    );
+}
