@@ -41,12 +41,14 @@ mod client;
 mod ids;
 mod model;
 mod request;
-mod search_type;
 
 #[doc(inline)]
 pub use client::{MemoryClient, MemoryClientBuilder};
 #[doc(inline)]
-pub use ids::{MemoryId, SpaceId};
+pub use ids::{MemoryId, SpaceId, WorkflowId};
+/// How the memory service ranks results: [`lift_sdk_core::SearchType`], the same type the
+/// registry client's manifests declare.
+pub use lift_sdk_core::SearchType;
 #[doc(inline)]
 pub use model::context::{ContextDeleted, ContextStats, MemoryContext};
 #[doc(inline)]
@@ -67,8 +69,6 @@ pub use model::spaces::{ConceptualSpace, ConceptualSpaces, SpaceDetails};
 pub use model::store::{StoreFeatures, StorePerformance, StoreResult};
 #[doc(inline)]
 pub use request::{BatchSearchRequest, DEFAULT_LIMIT, MAX_LIMIT, SearchRequest, StoreRequest};
-#[doc(inline)]
-pub use search_type::SearchType;
 
 /// The error every call returns: [`lift_sdk_core::Error`].
 pub use lift_sdk_core::Error;

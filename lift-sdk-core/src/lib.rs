@@ -49,13 +49,20 @@ mod context;
 mod envelope;
 mod error;
 mod health;
+mod macros;
 mod path;
 mod response;
 mod retry;
+mod search_type;
 mod secret;
 mod service;
 mod timestamp;
 mod transport;
+
+pub mod decode;
+
+#[doc(hidden)]
+pub mod __private;
 
 #[doc(inline)]
 pub use api_error::{ApiError, ErrorDetail, LocSegment, ValidationItem};
@@ -77,6 +84,8 @@ pub use path::{PathSpec, redact_userinfo};
 pub use response::Response;
 #[doc(inline)]
 pub use retry::{RetryBudget, RetryPolicy};
+#[doc(inline)]
+pub use search_type::SearchType;
 #[doc(inline)]
 pub use secret::Secret;
 #[doc(inline)]

@@ -1,19 +1,18 @@
 //! The registry client.
 
 mod body;
+mod lookup;
+mod registration;
 
 use std::collections::HashSet;
 
 use lift_sdk_core::{Error, ServiceClient, ServiceClientBuilder, Transport};
-use serde::Deserialize;
 
 use crate::health::{HealthSummary, ModuleHealthReport};
 use crate::id::ModuleId;
-use crate::manifest::ModuleManifest;
 use crate::page::{ListModules, MAX_PAGE_SIZE, Page};
-use crate::record::{ModuleRecord, Registration, UpdatedModule};
+use crate::record::{ModuleRecord, UpdatedModule};
 use crate::update::ModuleUpdate;
-use body::RegistrationBody;
 
 /// Configures a [`RegistryClient`] from URLs: `gateway_url` (calls go to
 /// `{gateway}/registry`) or `service_url` (the registry's own URL), credentials and
@@ -54,7 +53,7 @@ pub(crate) const WRITE_ROLE_HINT: &str = "requires the admin or developer role";
 ///
 /// ```no_run
 /// use lift_auth::{Role, UserContext};
-/// use lift_registry_client::{ModuleManifest, RegistryClient};
+/// use lift_registry_client::{ListModules, ModuleManifest, RegistryClient};
 ///
 /// # async fn run(token: String) -> Result<(), Box<dyn std::error::Error>> {
 /// // Through the gateway, as the holder of a bearer token.
@@ -62,7 +61,7 @@ pub(crate) const WRITE_ROLE_HINT: &str = "requires the admin or developer role";
 ///     .gateway_url("http://localhost:8000")
 ///     .build()?
 ///     .for_token(token);
-/// let page = via_gateway.list(&Default::default()).await?;
+/// let page = via_gateway.list(ListModules::new()).await?;
 ///
 /// // Directly, inside the platform network, as a developer.
 /// let direct = RegistryClient::builder()
@@ -90,33 +89,6 @@ impl RegistryClient {
         Self { transport }
     }
 
-    /// Registers a module (`POST /modules`): validates the manifest, sends the ten fields
-    /// the registry reads (contract §6.1) with `base_url` stripped of its trailing `/`, and
-    /// returns the new [`ModuleId`], the stored record and the first health probe.
-    ///
-    /// The registry assigns a **new id at every registration** and accepts duplicate names;
-    /// it also forgets everything when it restarts. Register again when
-    /// [`get`](Self::get) answers 404. The call is not idempotent and is never resent once
-    /// it may have reached the registry.
-    ///
-    /// # Errors
-    ///
-    /// An error of kind [`InvalidInput`](lift_sdk_core::ErrorKind::InvalidInput) naming the
-    /// field, before anything is sent, when the manifest fails
-    /// [`validate_for_registration`](ModuleManifest::validate_for_registration); kind
-    /// `Status` for a refusal, e.g. `403` (with a hint that the `admin` or `developer` role
-    /// is required) or `422`; any transport error.
-    pub async fn register(&self, manifest: &ModuleManifest) -> Result<Registration, Error> {
-        let body = RegistrationBody::new(manifest)?;
-        self.transport
-            .post("/modules")
-            .json(&body)
-            .idempotent(false)
-            .send_data()
-            .await
-            .map_err(with_role_hint)
-    }
-
     /// Lists one page of modules (`GET /modules`).
     ///
     /// # Errors
@@ -124,11 +96,12 @@ impl RegistryClient {
     /// An error of kind `InvalidInput`, before anything is sent, for a page of 0, a size
     /// outside 1..=100 or an unknown status filter (the reference answers those with a
     /// 500); any error of the call.
-    pub async fn list(&self, params: &ListModules) -> Result<Page<ModuleRecord>, Error> {
+    pub async fn list(&self, params: impl Into<ListModules>) -> Result<Page<ModuleRecord>, Error> {
+        let params = params.into();
         params.check()?;
         self.transport
             .get("/modules")
-            .query(params)
+            .query(&params)
             .send_data()
             .await
     }
@@ -145,8 +118,11 @@ impl RegistryClient {
     /// # Errors
     ///
     /// As [`list`](Self::list), for any page.
-    pub async fn list_all(&self, params: &ListModules) -> Result<Vec<ModuleRecord>, Error> {
-        let mut params = params.clone();
+    pub async fn list_all(
+        &self,
+        params: impl Into<ListModules>,
+    ) -> Result<Vec<ModuleRecord>, Error> {
+        let mut params = params.into();
         if !params.has_size() {
             params = params.size(MAX_PAGE_SIZE);
         }
@@ -154,7 +130,7 @@ impl RegistryClient {
         let mut seen = HashSet::new();
         let mut page = params.page_number();
         loop {
-            let current = self.list(&params.clone().page(page)).await?;
+            let current = self.list(params.clone().page(page)).await?;
             let before = modules.len();
             for module in current.items {
                 // Records without an id cannot be told apart: keep them all.
@@ -175,15 +151,13 @@ impl RegistryClient {
     ///
     /// # Errors
     ///
-    /// An error of kind `InvalidInput` for a blank id; kind `Status` with
+    /// An error of kind `InvalidInput`, before anything is sent, for an id that is not a safe
+    /// path segment (see [`ModuleId`]); kind `Status` with
     /// [`is_not_found`](Error::is_not_found) when the registry does not know the id (it
     /// may have restarted: register again); any error of the call.
     pub async fn get(&self, id: &ModuleId) -> Result<ModuleRecord, Error> {
-        check_id(id)?;
-        self.transport
-            .get(["modules", id.as_str()])
-            .send_data()
-            .await
+        let id = id.as_path_segment()?;
+        self.transport.get(["modules", id]).send_data().await
     }
 
     /// Changes some fields of a module (`PUT /modules/{id}`).
@@ -191,57 +165,34 @@ impl RegistryClient {
     /// # Errors
     ///
     /// An error of kind `InvalidInput` naming the field, before anything is sent, for a
-    /// blank id or an invalid value; kind `Status` for `404` or `403` (with a hint that the
+    /// blank or unsafe id or an invalid value; kind `Status` for `404` or `403` (with a hint that the
     /// `admin` or `developer` role is required); any error of the call.
     pub async fn update(
         &self,
         id: &ModuleId,
-        update: &ModuleUpdate,
+        update: impl Into<ModuleUpdate>,
     ) -> Result<UpdatedModule, Error> {
-        check_id(id)?;
-        let update = update.checked()?;
+        let id = id.as_path_segment()?;
+        let update = update.into().checked()?;
         self.transport
-            .put(["modules", id.as_str()])
+            .put(["modules", id])
             .json(&update)
             .send_data()
             .await
             .map_err(with_role_hint)
     }
 
-    /// Unregisters a module (`DELETE /modules/{id}`) and returns the id the registry
-    /// confirmed.
-    ///
-    /// # Errors
-    ///
-    /// An error of kind `InvalidInput` for a blank id; kind `Status` for `404` (already
-    /// gone) or `403` (with a hint that the `admin` or `developer` role is required); any
-    /// error of the call.
-    pub async fn unregister(&self, id: &ModuleId) -> Result<ModuleId, Error> {
-        #[derive(Deserialize)]
-        struct Unregistered {
-            module_id: ModuleId,
-        }
-
-        check_id(id)?;
-        let answer: Option<Unregistered> = self
-            .transport
-            .delete(["modules", id.as_str()])
-            .send_data()
-            .await
-            .map_err(with_role_hint)?;
-        Ok(answer.map_or_else(|| id.clone(), |answer| answer.module_id))
-    }
-
     /// Probes one module now (`GET /modules/{id}/health`).
     ///
     /// # Errors
     ///
-    /// An error of kind `InvalidInput` for a blank id; kind `Status` with
+    /// An error of kind `InvalidInput`, before anything is sent, for an id that is not a safe
+    /// path segment (see [`ModuleId`]); kind `Status` with
     /// [`is_not_found`](Error::is_not_found) for an unknown id; any error of the call.
     pub async fn module_health(&self, id: &ModuleId) -> Result<ModuleHealthReport, Error> {
-        check_id(id)?;
+        let id = id.as_path_segment()?;
         self.transport
-            .get(["modules", id.as_str(), "health"])
+            .get(["modules", id, "health"])
             .send_data()
             .await
     }
@@ -253,40 +204,6 @@ impl RegistryClient {
     /// Any error of the call.
     pub async fn health_summary(&self) -> Result<HealthSummary, Error> {
         self.transport.get("/health-summary").send_data().await
-    }
-
-    /// Finds the most recently registered module called exactly `name`.
-    ///
-    /// This is how a client finds a module again: ids change at every registration and the
-    /// registry accepts duplicate names, so the newest record (by `created_at`) wins.
-    ///
-    /// # Errors
-    ///
-    /// An error of kind `InvalidInput` for a blank name; any error of
-    /// [`list_all`](Self::list_all).
-    pub async fn find_by_name(&self, name: &str) -> Result<Option<ModuleRecord>, Error> {
-        Ok(self.find_all_by_name(name).await?.into_iter().next())
-    }
-
-    /// Every module called exactly `name`, newest first (by `created_at`).
-    ///
-    /// # Errors
-    ///
-    /// An error of kind `InvalidInput` for a blank name; any error of
-    /// [`list_all`](Self::list_all).
-    pub async fn find_all_by_name(&self, name: &str) -> Result<Vec<ModuleRecord>, Error> {
-        if name.trim().is_empty() {
-            return Err(Error::invalid_input("module name must not be blank"));
-        }
-        let mut found: Vec<ModuleRecord> = self
-            .list_all(&ListModules::new())
-            .await?
-            .into_iter()
-            .filter(|module| module.name == name)
-            .collect();
-        // Newest first; records without a timestamp go last, in listing order.
-        found.sort_by_key(|module| std::cmp::Reverse(module.created_at));
-        Ok(found)
     }
 }
 
@@ -307,15 +224,8 @@ impl ServiceClient for RegistryClient {
 // `for_context`, `for_provider`, `health` and `ready`, shared by every Lift client.
 lift_auth::impl_service_client!(RegistryClient, "lift_registry_client::RegistryClient");
 
-fn check_id(id: &ModuleId) -> Result<(), Error> {
-    if id.as_str().trim().is_empty() {
-        return Err(Error::invalid_input("module id must not be blank"));
-    }
-    Ok(())
-}
-
 /// Adds the role a registry write needs to a `403`.
-fn with_role_hint(err: Error) -> Error {
+pub(crate) fn with_role_hint(err: Error) -> Error {
     if err.is_forbidden() {
         err.with_hint(WRITE_ROLE_HINT)
     } else {

@@ -9,6 +9,7 @@ mod support;
 mod binding;
 mod captures;
 mod errors;
+mod foreign;
 mod input;
 mod manifest;
 mod pagination;

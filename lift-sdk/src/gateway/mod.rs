@@ -96,7 +96,8 @@ impl GatewayClient {
         ModuleHandle::new(self.transport.clone(), module_id.clone())
     }
 
-    /// The module registered most recently under `name`, found through the registry.
+    /// The module registered most recently under `name`, found through the registry, or
+    /// `None` when no module has that name (no 404 is made up: the registry sent none).
     ///
     /// The registry assigns a new id at every registration and forgets every module when it
     /// restarts (contract §10 C12), so look a module up again when a call answers 404
@@ -104,21 +105,18 @@ impl GatewayClient {
     ///
     /// # Errors
     ///
-    /// An error of kind `Builder` when no registry client is set; a not-found error (see
-    /// [`is_not_found`](crate::Error::is_not_found)) when no module has that name; any
-    /// error of the registry call.
-    pub async fn module_named(&self, name: &str) -> Result<ModuleHandle, Error> {
+    /// An error of kind `Builder` when no registry client is set; any error of the registry
+    /// call.
+    pub async fn module_named(&self, name: &str) -> Result<Option<ModuleHandle>, Error> {
         let registry = self.registry.as_ref().ok_or_else(|| {
             Error::builder(
                 "module_named needs a registry client (see GatewayClient::with_registry)",
             )
         })?;
-        match registry.find_by_name(name).await? {
-            Some(record) => Ok(self.module(&record.id)),
-            None => Err(Error::not_found(format!(
-                "no module named `{name}` is registered"
-            ))),
-        }
+        Ok(registry
+            .find_by_name(name)
+            .await?
+            .map(|record| self.module(&record.id)))
     }
 }
 
