@@ -134,15 +134,15 @@ impl RemoteJwks {
         }
         let unavailable =
             |detail: &'static str| Error::with_detail(AuthErrorKind::KeyUnavailable, detail);
-        let response = self
-            .transport
-            .get("")
-            .send()
-            .await
-            .map_err(|err| unavailable("jwks fetch failed").with_source(err))?;
-        if response.bytes().len() > MAX_JWKS_BYTES {
-            return Err(unavailable("jwks body larger than MAX_JWKS_BYTES (1 MiB)"));
-        }
+        let response = self.transport.get("").send().await.map_err(|err| {
+            // `send` decodes nothing: its only decode error is a body over the limit.
+            let detail = if err.kind() == lift_sdk_core::ErrorKind::Decode {
+                "jwks body larger than MAX_JWKS_BYTES (1 MiB)"
+            } else {
+                "jwks fetch failed"
+            };
+            unavailable(detail).with_source(err)
+        })?;
         let mut fetched = parse_jwks(response.bytes())
             .map_err(|err| unavailable("jwks document invalid").with_source(err))?;
         let options = self.options;
