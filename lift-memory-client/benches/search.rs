@@ -17,8 +17,8 @@ use axum::Router;
 use axum::http::header::CONTENT_TYPE;
 use axum::routing::post;
 use criterion::{Criterion, criterion_group, criterion_main};
-use lift_sdk_core::{Timestamp, Transport};
 use lift_memory_client::{MemoryClient, SearchRequest, SearchType};
+use lift_sdk_core::{Timestamp, Transport};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 

@@ -156,7 +156,9 @@ impl ListModules {
             )));
         }
         if self.sort_by.as_deref().is_some_and(str::is_empty) {
-            return Err(lift_sdk_core::Error::invalid_input("sort_by must not be empty"));
+            return Err(lift_sdk_core::Error::invalid_input(
+                "sort_by must not be empty",
+            ));
         }
         Ok(())
     }

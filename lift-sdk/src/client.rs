@@ -4,9 +4,11 @@ use std::fmt;
 use std::sync::Arc;
 
 use lift_auth::{AuthClient, LoginSession, Role, StaticToken, UserContext, UserContextHeaders};
-use lift_sdk_core::{AuthProvider, Error, RetryPolicy, ServiceClient, ServiceClientBuilder, Transport};
 use lift_memory_client::MemoryClient;
 use lift_registry_client::RegistryClient;
+use lift_sdk_core::{
+    AuthProvider, Error, RetryPolicy, ServiceClient, ServiceClientBuilder, Transport,
+};
 use url::Url;
 
 use crate::config::{Credentials, LiftConfig, Routing};

@@ -473,7 +473,11 @@ mod tests {
         ];
         for (vars, name) in cases {
             let err = from(vars).unwrap_err();
-            assert_eq!(err.kind(), lift_sdk_core::ErrorKind::Builder, "{name}: {err}");
+            assert_eq!(
+                err.kind(),
+                lift_sdk_core::ErrorKind::Builder,
+                "{name}: {err}"
+            );
             let message = err.to_string();
             assert!(message.contains(name), "{name}: {err}");
             for other in variables.iter().filter(|other| *other != name) {

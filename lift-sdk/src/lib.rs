@@ -29,9 +29,9 @@ mod config;
 mod gateway;
 
 pub use lift_auth as auth;
-pub use lift_sdk_core as core;
 pub use lift_memory_client as memory;
 pub use lift_registry_client as registry;
+pub use lift_sdk_core as core;
 
 #[doc(inline)]
 pub use client::{LiftClient, LiftClientBuilder};

@@ -2,8 +2,8 @@
 //! recorded: every 2xx decodes into its typed value, every memory error into the right
 //! typed error.
 
-use lift_sdk_core::{ErrorDetail, ErrorKind};
 use lift_memory_client::{Error, MemoryClient};
+use lift_sdk_core::{ErrorDetail, ErrorKind};
 use serde_json::Value;
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer};

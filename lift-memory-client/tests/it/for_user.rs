@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use lift_auth::{Role, StaticToken, UserContext, UserContextHeaders};
-use lift_sdk_core::Transport;
 use lift_memory_client::MemoryClient;
+use lift_sdk_core::Transport;
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer};

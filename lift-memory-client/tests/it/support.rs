@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use lift_auth::{Role, StaticToken, UserContext, UserContextHeaders};
-use lift_sdk_core::{AuthProvider, CircuitBreaker, RetryBudget, RetryPolicy, Transport};
 use lift_memory_client::MemoryClient;
+use lift_sdk_core::{AuthProvider, CircuitBreaker, RetryBudget, RetryPolicy, Transport};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};

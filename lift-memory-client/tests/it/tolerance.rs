@@ -1,8 +1,8 @@
 //! The reference's quirks the client tolerates: unknown and missing fields, four timestamp
 //! formats, `null` or missing `data`, envelopes without `metadata`, every error shape.
 
-use lift_sdk_core::{ErrorDetail, ErrorKind};
 use lift_memory_client::SearchType;
+use lift_sdk_core::{ErrorDetail, ErrorKind};
 use serde_json::json;
 use wiremock::ResponseTemplate;
 

@@ -1,7 +1,7 @@
 //! Input the service would refuse never reaches the network.
 
-use lift_sdk_core::ErrorKind;
 use lift_memory_client::{BatchSearchRequest, SearchRequest, StoreRequest};
+use lift_sdk_core::ErrorKind;
 use serde_json::json;
 use wiremock::matchers::any;
 use wiremock::{Mock, ResponseTemplate};

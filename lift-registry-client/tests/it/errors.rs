@@ -1,7 +1,7 @@
 //! Every recorded non-2xx registry answer becomes the right typed error.
 
-use lift_sdk_core::{ErrorDetail, ErrorKind};
 use lift_registry_client::{Error, ListModules, ModuleId, RegistryClient};
+use lift_sdk_core::{ErrorDetail, ErrorKind};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer};
 

@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use lift_sdk_core::ErrorKind;
 use lift_registry_client::{
     ListModules, ModuleId, ModuleManifest, ModuleStatus, ModuleUpdate, RegistryClient,
 };
+use lift_sdk_core::ErrorKind;
 use wiremock::matchers::{any, body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use lift_auth::{Role, StaticToken, UserContext, UserContextHeaders};
+use lift_registry_client::{ModuleManifest, RegistryClient};
 use lift_sdk_core::http::HeaderMap;
 use lift_sdk_core::{AuthProvider, Error, RetryPolicy, async_trait};
-use lift_registry_client::{ModuleManifest, RegistryClient};
 use serde::Deserialize;
 use serde_json::Value;
 use wiremock::matchers::{header, method, path};

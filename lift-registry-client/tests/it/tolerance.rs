@@ -1,10 +1,10 @@
 //! Decoding tolerates what the reference and its variants send: unknown and missing fields,
 //! four timestamp formats, unknown enum values, empty `data`.
 
-use lift_sdk_core::{ErrorKind, Timestamp};
 use lift_registry_client::{
     HealthSummary, ListModules, ModuleHealth, ModuleId, ModuleRecord, ModuleStatus,
 };
+use lift_sdk_core::{ErrorKind, Timestamp};
 use serde_json::{Value, json};
 use wiremock::{MockServer, ResponseTemplate};
 

@@ -6,8 +6,8 @@ mod module;
 use std::sync::Arc;
 
 use lift_auth::{Caller, Token};
-use lift_sdk_core::{AuthProvider, Error, Transport};
 use lift_registry_client::RegistryClient;
+use lift_sdk_core::{AuthProvider, Error, Transport};
 
 pub use info::GatewayInfo;
 pub use lift_sdk_core::{Readiness, ReadinessCheck, ServiceHealth, Uptime};

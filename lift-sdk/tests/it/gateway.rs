@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
+use lift_sdk::{GatewayClient, Uptime};
 use lift_sdk_core::http::{HeaderMap, HeaderValue};
 use lift_sdk_core::{AuthProvider, Error, ErrorKind, RetryPolicy, Transport, async_trait};
-use lift_sdk::{GatewayClient, Uptime};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -351,7 +351,10 @@ async fn put_delete_and_raw_requests_reach_the_module() {
         .unwrap();
     let deleted: Value = module.delete_json("/api/v1/reports/r-1").await.unwrap();
     let raw = module
-        .request(lift_sdk_core::http::Method::PATCH, "/api/v1/notes?draft=true")
+        .request(
+            lift_sdk_core::http::Method::PATCH,
+            "/api/v1/notes?draft=true",
+        )
         .header("content-type", "text/plain")
         .body("remember the milk")
         .send()
