@@ -1,4 +1,5 @@
-//! Identifier newtypes: a memory id and a conceptual space id are not interchangeable.
+//! Identifier newtypes: a memory id, a conceptual space id and a workflow id are not
+//! interchangeable.
 
 use std::borrow::Borrow;
 use std::fmt;
@@ -101,6 +102,14 @@ string_id! {
     ///
     /// Opaque, like [`MemoryId`].
     SpaceId
+}
+
+string_id! {
+    /// The id of a workflow the memory service's orchestrator runs, such as
+    /// `wf_{org_id}_{8 hex}` (a batch search runs as one).
+    ///
+    /// Opaque, like [`MemoryId`].
+    WorkflowId
 }
 
 #[cfg(test)]

@@ -46,13 +46,24 @@ mod search_type;
 #[doc(inline)]
 pub use client::{MemoryClient, MemoryClientBuilder};
 #[doc(inline)]
-pub use ids::{MemoryId, SpaceId};
+pub use ids::{MemoryId, SpaceId, WorkflowId};
 #[doc(inline)]
 pub use model::context::{ContextDeleted, ContextStats, MemoryContext};
 #[doc(inline)]
 pub use model::info::ServiceInfo;
 #[doc(inline)]
 pub use model::insights::MemoryInsights;
+#[doc(inline)]
+pub use model::marketing::{
+    CausalAnalysis, CausalExperimentData, CausalIngestResult, MarketingCalendar,
+    MarketingIngestResult, MarketingInsights, MarketingSearchResult, MarketingTransformResult,
+    StoredMarketingEntry,
+};
+#[doc(inline)]
+pub use model::marketing_request::{
+    CausalAnalysisRequest, CausalMethod, DataSource, MarketingAggregation, MarketingIngestRequest,
+    MarketingSearchRequest,
+};
 #[doc(inline)]
 pub use model::metadata::ResponseMetadata;
 #[doc(inline)]
@@ -65,6 +76,8 @@ pub use model::search::{
 pub use model::spaces::{ConceptualSpace, ConceptualSpaces, SpaceDetails};
 #[doc(inline)]
 pub use model::store::{StoreFeatures, StorePerformance, StoreResult};
+#[doc(inline)]
+pub use model::workflow::{Workflow, WorkflowRequest, WorkflowStatus};
 #[doc(inline)]
 pub use request::{BatchSearchRequest, DEFAULT_LIMIT, MAX_LIMIT, SearchRequest, StoreRequest};
 #[doc(inline)]

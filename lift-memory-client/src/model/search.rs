@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::metadata::{ResponseMetadata, WithMetadata};
 use super::{millis, null_default, seconds};
-use crate::ids::{MemoryId, SpaceId};
+use crate::ids::{MemoryId, SpaceId, WorkflowId};
 use crate::search_type::SearchType;
 
 /// The answer to a search: the hits, how many, and how long the service took.
@@ -129,7 +129,7 @@ pub struct SearchPerformance {
 pub struct BatchSearchResult {
     /// The workflow that ran the searches.
     #[serde(default, deserialize_with = "null_default")]
-    pub workflow_id: String,
+    pub workflow_id: WorkflowId,
     /// Each task's result, by task id, as the service's orchestrator reports it.
     #[serde(default, deserialize_with = "null_default")]
     pub results: BTreeMap<String, Value>,
