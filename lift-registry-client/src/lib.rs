@@ -55,7 +55,7 @@ mod string_enum;
 mod update;
 
 #[doc(inline)]
-pub use client::{RegistryClient, RegistryClientBuilder};
+pub use client::{RegistryClient, RegistryClientBuilder, RegistryInfo};
 #[doc(inline)]
 pub use health::{HealthProbe, HealthSummary, ModuleHealthEntry, ModuleHealthReport};
 #[doc(inline)]

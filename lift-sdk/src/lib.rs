@@ -39,7 +39,8 @@ pub use client::{LiftClient, LiftClientBuilder};
 pub use config::{Credentials, DirectIdentity, LiftConfig, Routing};
 #[doc(inline)]
 pub use gateway::{
-    GatewayClient, GatewayInfo, ModuleHandle, Readiness, ReadinessCheck, ServiceHealth, Uptime,
+    GatewayClient, GatewayInfo, ModuleHandle, Passthrough, Readiness, ReadinessCheck,
+    ServiceHealth, Uptime,
 };
 
 /// `Result` with [`lift_sdk_core::Error`] as its default error.

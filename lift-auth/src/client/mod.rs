@@ -1,10 +1,16 @@
 //! The auth-service client.
 
+mod causal;
+mod causal_types;
 mod types;
 
 use http::header::AUTHORIZATION;
 use lift_sdk_core::{Error, Transport};
 
+pub use causal_types::{
+    AuthServiceInfo, CausalAccessRequest, CausalCapabilities, CausalDataScope, CausalDataScopes,
+    CausalPermissionLevel, CausalPermissions, CausalRoleRequest, CausalTierLimits,
+};
 use types::LoginRequest;
 pub use types::{RegisterRequest, TokenResponse, User, VerifyResponse};
 

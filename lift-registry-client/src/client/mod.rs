@@ -1,6 +1,7 @@
 //! The registry client.
 
 mod body;
+mod root;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use crate::page::{ListModules, MAX_PAGE_SIZE, Page};
 use crate::record::{ModuleRecord, Registration, UpdatedModule};
 use crate::update::ModuleUpdate;
 use body::RegistrationBody;
+pub use root::RegistryInfo;
 
 /// Configures a [`RegistryClient`] from URLs: `gateway_url` (calls go to
 /// `{gateway}/registry`) or `service_url` (the registry's own URL), credentials and
