@@ -4,5 +4,6 @@
 #![allow(clippy::unwrap_used)]
 
 mod client;
+mod coverage;
 mod gateway;
 mod support;
