@@ -18,7 +18,7 @@ mod server;
 use std::fmt;
 
 pub use document::{OpenApi, Route};
-pub use server::SchemaCheck;
+pub use server::{CheckedServer, SchemaCheck};
 
 /// A reference service that publishes an OpenAPI document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

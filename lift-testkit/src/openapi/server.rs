@@ -115,3 +115,52 @@ impl Drop for SchemaCheck {
         }
     }
 }
+
+/// A [`MockServer`] whose every received request is checked against a service's document:
+/// a drop-in for `MockServer::start()` in a client's tests (it dereferences to the server,
+/// so `.mount(&server)` and `server.uri()` work unchanged).
+///
+/// ```no_run
+/// use lift_testkit::openapi::{CheckedServer, Service};
+/// use wiremock::matchers::method;
+/// use wiremock::{Mock, ResponseTemplate};
+///
+/// # async fn run() {
+/// let server = CheckedServer::start(Service::Registry).await;
+/// Mock::given(method("GET"))
+///     .respond_with(ResponseTemplate::new(200))
+///     .mount(&server)
+///     .await;
+/// // … call the client under test at `server.uri()`; dropping `server` fails the test if
+/// // the registry would have refused a request …
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct CheckedServer {
+    // Declared first so the check runs (and may panic) before the server shuts down.
+    check: SchemaCheck,
+    server: MockServer,
+}
+
+impl CheckedServer {
+    /// Starts a server checked against `service`'s document.
+    pub async fn start(service: super::Service) -> Self {
+        let server = MockServer::start().await;
+        let check = SchemaCheck::mount(OpenApi::new(service), &server).await;
+        Self { check, server }
+    }
+
+    /// The check, to assert early or read what it saw.
+    #[must_use]
+    pub fn check(&self) -> &SchemaCheck {
+        &self.check
+    }
+}
+
+impl std::ops::Deref for CheckedServer {
+    type Target = MockServer;
+
+    fn deref(&self) -> &MockServer {
+        &self.server
+    }
+}
