@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used, reason = "test helpers panic on broken fixtures")]
 
 #[cfg(feature = "client")]
+mod causal;
+#[cfg(feature = "client")]
 mod client;
 mod context;
 mod jwks;
