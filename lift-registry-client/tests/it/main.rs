@@ -11,5 +11,6 @@ mod errors;
 mod input;
 mod manifest;
 mod pagination;
+mod root;
 mod routes;
 mod tolerance;

@@ -6,4 +6,5 @@
 mod client;
 mod coverage;
 mod gateway;
+mod passthrough;
 mod support;
