@@ -1,5 +1,6 @@
 //! A typed client for the Lift OS Core memory service: store and search memories, read
-//! insights, manage contexts and conceptual spaces, on behalf of the calling user.
+//! insights, manage contexts, conceptual spaces and workflows, and ingest and analyse
+//! marketing data, on behalf of the calling user.
 //!
 //! ```no_run
 //! use lift_sdk_core::Transport;

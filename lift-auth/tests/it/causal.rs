@@ -20,7 +20,7 @@ fn recorded_body(name: &str) -> Value {
     capture["response"]["body"].clone()
 }
 
-fn envelope(data: Value) -> ResponseTemplate {
+fn envelope(data: &Value) -> ResponseTemplate {
     ResponseTemplate::new(200)
         .set_body_json(json!({"success": true, "message": "ok", "data": data, "errors": null}))
 }
@@ -74,7 +74,7 @@ async fn permissions_are_read_with_the_callers_bearer() {
     Mock::given(method("GET"))
         .and(path(format!("/auth/causal/permissions/{USER}")))
         .and(header("authorization", "Bearer tok"))
-        .respond_with(envelope(json!({
+        .respond_with(envelope(&json!({
             "user_id": USER, "roles": ["analyst"], "subscription_tier": "pro",
             "standard_permissions": ["memory:read"], "causal_permissions": {"read": true},
             "is_active": true, "is_verified": null
@@ -105,7 +105,7 @@ async fn access_validation_and_role_assignment_send_their_requests() {
             json!({"user_id": USER, "requested_scope": "organization",
                               "permission_level": "experiment", "resource_id": "acct-1"}),
         ))
-        .respond_with(envelope(json!({"allowed": true})))
+        .respond_with(envelope(&json!({"allowed": true})))
         .expect(1)
         .mount(&server)
         .await;
@@ -150,7 +150,7 @@ async fn info_keeps_the_trailing_slash_and_detailed_health_decodes() {
     let (server, auth) = through_gateway().await;
     Mock::given(method("GET"))
         .and(path("/auth/"))
-        .respond_with(envelope(json!({"version": "1.0.0",
+        .respond_with(envelope(&json!({"version": "1.0.0",
             "endpoints": ["/login", "/register", "/verify", "/refresh"], "docs": "/docs"})))
         .expect(1)
         .mount(&server)

@@ -37,6 +37,9 @@ impl fmt::Display for Route {
     }
 }
 
+/// A request's path parameters, by name, decoded.
+type PathParams = Vec<(String, String)>;
+
 #[derive(Debug)]
 struct Operation {
     route: Route,
@@ -112,7 +115,7 @@ impl OpenApi {
             .map(|(operation, _)| &operation.route)
     }
 
-    fn find(&self, method: &str, path: &str) -> Option<(&Operation, Vec<(String, String)>)> {
+    fn find(&self, method: &str, path: &str) -> Option<(&Operation, PathParams)> {
         let direct = self.find_exact(method, path);
         if direct.is_some() {
             return direct;
@@ -130,7 +133,7 @@ impl OpenApi {
         let pieces: Vec<&str> = path.split('/').skip(1).collect();
         // A literal template wins over one with parameters (FastAPI tries routes in order,
         // and the documents list `/search/batch` before nothing ambiguous, but be safe).
-        let mut best: Option<(&Operation, Vec<(String, String)>, usize)> = None;
+        let mut best: Option<(&Operation, PathParams, usize)> = None;
         for operation in self.operations.iter() {
             if !operation.route.method.eq_ignore_ascii_case(method) {
                 continue;
@@ -233,7 +236,7 @@ impl Operation {
 
     /// The path parameters, if `pieces` match the template. The gateway's trailing `{path}`
     /// (FastAPI's `{path:path}`) takes the rest of the path, slashes included.
-    fn match_path(&self, pieces: &[&str]) -> Option<Vec<(String, String)>> {
+    fn match_path(&self, pieces: &[&str]) -> Option<PathParams> {
         let mut params = Vec::new();
         for (index, segment) in self.segments.iter().enumerate() {
             let last = index + 1 == self.segments.len();
