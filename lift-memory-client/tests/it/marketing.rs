@@ -275,3 +275,41 @@ async fn invalid_marketing_input_is_refused_before_sending() {
     }
     assert!(received(&h.server).await.is_empty());
 }
+
+#[tokio::test]
+async fn a_causal_record_is_sent_as_given_and_the_answer_decodes() {
+    let h = Harness::start(Mode::Gateway).await;
+    let record = json!({
+        "id": "rec-1", "org_id": "org-1", "timestamp": "2026-11-23T07:26:12Z",
+        "data_source": "meta_business", "campaign_id": "c-1", "campaign_name": "Q4",
+        "campaign_objective": "conversions", "campaign_status": "active",
+        "treatment_group": "treatment", "treatment_type": "budget_increase",
+        "randomization_unit": "campaign",
+        "calendar_features": {
+            "date": "2026-11-23", "year": 2026, "quarter": 4, "month": 11, "week": 48,
+            "day_of_year": 327, "day_of_month": 23, "day_of_week": 0,
+            "is_weekend": false, "season": "autumn"
+        }
+    });
+    h.given("POST", "/api/v1/marketing/ingest/causal")
+        .and(body_json(record.clone()))
+        .respond_with(envelope(
+            json!({"memory_id": "memory_org-1_1.5", "platform": "meta_business",
+                   "campaign_id": "c-1", "quality_score": 0.9, "duration": 0.02}),
+            json!(null),
+        ))
+        .expect(1)
+        .mount(&h.server)
+        .await;
+
+    let stored = h
+        .client
+        .ingest_causal_marketing_data(&record)
+        .await
+        .unwrap();
+
+    assert_eq!(stored.memory_id, Some(MemoryId::new("memory_org-1_1.5")));
+    assert_eq!(stored.platform.as_deref(), Some("meta_business"));
+    assert_eq!(stored.quality_score, Some(0.9));
+    assert_eq!(stored.duration, Duration::from_millis(20));
+}
