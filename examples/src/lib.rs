@@ -1,1 +1,26 @@
 //! Examples for the Lift SDK for Rust; run them with `cargo run --example <name>`.
+//!
+//! This package also compiles the code blocks of the repository's README and of every guide
+//! in `docs/` as doctests, so the documentation cannot drift from the API.
+
+/// The repository's README.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+mod readme {}
+
+/// The guides under `docs/`.
+#[cfg(doctest)]
+mod guides {
+    #[doc = include_str!("../../docs/README.md")]
+    mod index {}
+    #[doc = include_str!("../../docs/transport.md")]
+    mod transport {}
+    #[doc = include_str!("../../docs/auth.md")]
+    mod auth {}
+    #[doc = include_str!("../../docs/memory.md")]
+    mod memory {}
+    #[doc = include_str!("../../docs/registry.md")]
+    mod registry {}
+    #[doc = include_str!("../../docs/sdk.md")]
+    mod sdk {}
+}

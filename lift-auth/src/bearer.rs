@@ -14,14 +14,15 @@ use crate::error::{AuthErrorKind, Error};
 /// assert_eq!(parse_bearer("Bearer abc.def.ghi").unwrap(), "abc.def.ghi");
 /// assert_eq!(parse_bearer("bearer abc").unwrap(), "abc");
 /// assert_eq!(parse_bearer("Basic abc").unwrap_err().kind(), AuthErrorKind::InvalidScheme);
-/// assert_eq!(parse_bearer("Bearer a b").unwrap_err().kind(), AuthErrorKind::InvalidScheme);
+/// assert_eq!(parse_bearer("Bearer a b").unwrap_err().kind(), AuthErrorKind::InvalidHeader);
 /// ```
 ///
 /// # Errors
 ///
 /// [`MissingToken`](AuthErrorKind::MissingToken) for an empty value,
-/// [`InvalidScheme`](AuthErrorKind::InvalidScheme) when the scheme is not `Bearer` or the
-/// value does not have exactly two parts.
+/// [`InvalidScheme`](AuthErrorKind::InvalidScheme) when the scheme is not `Bearer`,
+/// [`InvalidHeader`](AuthErrorKind::InvalidHeader) when a `Bearer` value does not have
+/// exactly two parts.
 pub fn parse_bearer(value: &str) -> Result<&str, Error> {
     let mut parts = value.split_whitespace();
     let (Some(scheme), token, rest) = (parts.next(), parts.next(), parts.next()) else {
@@ -36,8 +37,8 @@ pub fn parse_bearer(value: &str) -> Result<&str, Error> {
     match (token, rest) {
         (Some(token), None) => Ok(token),
         _ => Err(Error::with_detail(
-            AuthErrorKind::InvalidScheme,
-            "expected `bearer <token>`",
+            AuthErrorKind::InvalidHeader,
+            "authorization: expected `bearer <token>`",
         )),
     }
 }
@@ -47,14 +48,15 @@ pub fn parse_bearer(value: &str) -> Result<&str, Error> {
 /// # Errors
 ///
 /// [`MissingToken`](AuthErrorKind::MissingToken) when there is no `Authorization` header,
-/// [`InvalidScheme`](AuthErrorKind::InvalidScheme) when it is not valid text or not
+/// [`InvalidScheme`](AuthErrorKind::InvalidScheme) when it is of another scheme, and
+/// [`InvalidHeader`](AuthErrorKind::InvalidHeader) when it is not valid text or not
 /// `Bearer <token>`.
 pub fn bearer_from_headers(headers: &HeaderMap) -> Result<&str, Error> {
     let value = headers
         .get(AUTHORIZATION)
         .ok_or_else(|| Error::new(AuthErrorKind::MissingToken))?;
     let value = value.to_str().map_err(|_| {
-        Error::with_detail(AuthErrorKind::InvalidScheme, "authorization is not text")
+        Error::with_detail(AuthErrorKind::InvalidHeader, "authorization is not text")
     })?;
     parse_bearer(value)
 }
@@ -77,7 +79,7 @@ mod tests {
         );
         assert_eq!(
             parse_bearer("Bearer").unwrap_err().kind(),
-            AuthErrorKind::InvalidScheme
+            AuthErrorKind::InvalidHeader
         );
         assert_eq!(
             parse_bearer("Token tok").unwrap_err().kind(),
@@ -102,7 +104,7 @@ mod tests {
         );
         assert_eq!(
             bearer_from_headers(&headers).unwrap_err().kind(),
-            AuthErrorKind::InvalidScheme
+            AuthErrorKind::InvalidHeader
         );
     }
 }

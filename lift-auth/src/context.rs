@@ -5,7 +5,8 @@ use http::{HeaderMap, HeaderValue};
 use crate::claims::{Claims, default_memory_context};
 use crate::error::{AuthErrorKind, Error};
 use crate::headers::{
-    X_MEMORY_CONTEXT, X_MODULE_ID, X_ORG_ID, X_ORGANIZATION_ID, X_USER_ID, X_USER_ROLES,
+    X_MEMORY_CONTEXT, X_MODULE_ID, X_ORG_ID, X_ORGANIZATION_ID, X_USER_ID, X_USER_PERMISSIONS,
+    X_USER_ROLES,
 };
 use crate::permission::PermissionSet;
 use crate::role::Role;
@@ -90,17 +91,27 @@ impl UserContext {
     /// Reads the gateway's headers: `X-User-ID` and `X-Org-ID` (or its alias
     /// `X-Organization-ID`) are required; `X-User-Roles` is split on `,` with each role
     /// trimmed and empty items dropped; `X-Memory-Context` and `X-Module-ID` are optional.
-    /// Names are case-insensitive; when a header repeats, the first value counts (as in
-    /// FastAPI); surrounding spaces are trimmed and an empty value counts as absent.
+    /// Names are case-insensitive; surrounding spaces are trimmed and an empty value counts
+    /// as absent.
     ///
-    /// These headers prove nothing by themselves: trust them only behind the gateway.
+    /// A user-context header sent more than once is refused (`X-User-ID`, `X-Org-ID`,
+    /// `X-Organization-ID`, `X-User-Roles`, `X-Memory-Context`, `X-User-Permissions`,
+    /// `X-Module-ID`; and `X-Org-ID` next to an `X-Organization-ID` that differs): the reference gateway forwards the client's own
+    /// copy *before* the one it injects, and FastAPI reads the first, so a repeated header is
+    /// a caller trying to pass for someone else (contract §4.2).
+    ///
+    /// These headers prove nothing by themselves, and refusing repeats does not make them
+    /// safe: trust them only from trusted components in a private network that nothing else
+    /// can reach (behind the gateway, verify the forwarded bearer token instead). See
+    /// `docs/auth.md` for which mode to use where.
     ///
     /// # Errors
     ///
     /// An error of kind [`MissingToken`](AuthErrorKind::MissingToken) when `X-User-ID` or the
     /// org id is absent or empty, and [`InvalidHeader`](AuthErrorKind::InvalidHeader) when a
-    /// value is not visible ASCII/UTF-8.
+    /// value is not visible ASCII/UTF-8 or a header is repeated.
     pub fn from_headers(headers: &HeaderMap) -> Result<Self, Error> {
+        refuse_repeated(headers)?;
         let user_id = header_str(headers, &X_USER_ID)?.ok_or_else(|| {
             Error::with_detail(AuthErrorKind::MissingToken, "no x-user-id header")
         })?;
@@ -213,7 +224,44 @@ impl From<&Claims> for UserContext {
     }
 }
 
-/// The first value of `name`, trimmed; `None` when absent or empty.
+/// Refuses a request that carries a user-context header more than once, or `X-Org-ID` and
+/// its alias `X-Organization-ID` with different values.
+///
+/// # Errors
+///
+/// [`InvalidHeader`](AuthErrorKind::InvalidHeader) naming the header.
+pub(crate) fn refuse_repeated(headers: &HeaderMap) -> Result<(), Error> {
+    let repeated = |name: &http::HeaderName| headers.get_all(name).iter().nth(1).is_some();
+    let single = [
+        X_USER_ID,
+        X_ORG_ID,
+        X_ORGANIZATION_ID,
+        X_USER_ROLES,
+        X_MEMORY_CONTEXT,
+        X_USER_PERMISSIONS,
+        X_MODULE_ID,
+    ];
+    if let Some(name) = single.iter().find(|name| repeated(name)) {
+        return Err(sent_twice(name.as_str()));
+    }
+    // The alias next to the real name: fine when both say the same, a spoof when not.
+    if let (Some(org), Some(alias)) = (headers.get(X_ORG_ID), headers.get(X_ORGANIZATION_ID))
+        && org.as_bytes().trim_ascii() != alias.as_bytes().trim_ascii()
+    {
+        return Err(sent_twice("x-org-id (as x-organization-id)"));
+    }
+    Ok(())
+}
+
+fn sent_twice(name: &str) -> Error {
+    // The name only: the values never go into the error.
+    Error::with_detail(
+        AuthErrorKind::InvalidHeader,
+        format!("{name} sent more than once"),
+    )
+}
+
+/// The value of `name`, trimmed; `None` when absent or empty.
 fn header_str<'a>(
     headers: &'a HeaderMap,
     name: &http::HeaderName,

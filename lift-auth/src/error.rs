@@ -39,7 +39,7 @@ struct Inner {
 pub enum AuthErrorKind {
     /// No token was presented (no `Authorization` header, or no gateway headers).
     MissingToken,
-    /// The `Authorization` header is not `Bearer <token>`.
+    /// The `Authorization` header uses another scheme than `Bearer` (e.g. `Basic`).
     InvalidScheme,
     /// The token is not a well-formed JWT (segments, base64, JSON).
     Malformed,
@@ -67,7 +67,10 @@ pub enum AuthErrorKind {
     Forbidden,
     /// A permission string does not have the `resource:action` form.
     InvalidPermission,
-    /// A user-context header is missing or not valid.
+    /// A request header is malformed: an `Authorization: Bearer` value that is not
+    /// `Bearer <token>` or not text, a user-context header that is not text, or a
+    /// user-context header sent more than once (a spoofing attempt through the gateway,
+    /// which forwards the client's copy first).
     InvalidHeader,
     /// A verifier or issuer could not be built (weak secret, bad PEM, leeway too large).
     Config,
@@ -93,7 +96,7 @@ impl AuthErrorKind {
             Self::KeyUnavailable => "signing keys unavailable",
             Self::Forbidden => "insufficient permissions",
             Self::InvalidPermission => "invalid permission",
-            Self::InvalidHeader => "invalid user context header",
+            Self::InvalidHeader => "invalid request header",
             Self::Config => "invalid auth configuration",
             Self::Signing => "failed to sign token",
         }
@@ -182,8 +185,10 @@ impl Error {
     /// The RFC 6750 `WWW-Authenticate` challenge for this error, e.g.
     /// `Bearer error="invalid_token", error_description="token expired"`.
     ///
-    /// A missing token gets the bare `Bearer` challenge (RFC 6750 §3.1: no error code when
-    /// the request had no credentials); a missing permission gets `insufficient_scope` with
+    /// A missing token, and credentials of another scheme (`Basic …`), get the bare
+    /// `Bearer` challenge (RFC 6750 §3.1: no error code when the request had no bearer
+    /// credentials); a malformed or repeated header gets `invalid_request`; a missing
+    /// permission gets `insufficient_scope` with
     /// the permission in `scope` (a missing role gets no `scope`: a role is not a scope).
     ///
     /// The description keeps only the characters RFC 6750 §3 allows in `error_description`
@@ -193,7 +198,7 @@ impl Error {
     pub fn www_authenticate(&self) -> String {
         let description = escape_quoted(&self.to_string());
         match self.kind() {
-            AuthErrorKind::MissingToken => "Bearer".to_owned(),
+            AuthErrorKind::MissingToken | AuthErrorKind::InvalidScheme => "Bearer".to_owned(),
             AuthErrorKind::Forbidden => match self.detail() {
                 Some(scope) if crate::Permission::is_valid_str(scope) => format!(
                     "Bearer error=\"insufficient_scope\", error_description=\"{description}\", scope=\"{scope}\""
@@ -202,7 +207,7 @@ impl Error {
                     "Bearer error=\"insufficient_scope\", error_description=\"{description}\""
                 ),
             },
-            AuthErrorKind::InvalidScheme => {
+            AuthErrorKind::InvalidHeader => {
                 format!("Bearer error=\"invalid_request\", error_description=\"{description}\"")
             }
             _ => format!("Bearer error=\"invalid_token\", error_description=\"{description}\""),
@@ -284,6 +289,15 @@ mod tests {
         assert_eq!(
             Error::new(AuthErrorKind::MissingToken).www_authenticate(),
             "Bearer"
+        );
+        assert_eq!(
+            Error::new(AuthErrorKind::InvalidScheme).www_authenticate(),
+            "Bearer"
+        );
+        assert!(
+            Error::with_detail(AuthErrorKind::InvalidHeader, "x-user-id sent more than once")
+                .www_authenticate()
+                .starts_with("Bearer error=\"invalid_request\", error_description=\"invalid request header: x-user-id")
         );
         assert_eq!(
             Error::new(AuthErrorKind::Expired).www_authenticate(),

@@ -26,8 +26,11 @@
 //! |---|---|---|
 //! | `axum` | no | `JwtAuthLayer` (modes `Jwt`, `GatewayHeaders`, `JwtOrGatewayHeaders`), extractors and the permission/role guards of `layer` (axum, tower) |
 //! | `client` | no | `AuthClient`, the token providers of `provider`, and JWKS fetched from a URL (on `lift-sdk-core`) |
+//! | `rustls` | yes | with `client`: TLS through rustls for https auth and JWKS URLs (forwarded to `lift-sdk-core`) |
+//! | `native-tls` | no | with `client`: TLS through the platform's library instead |
 //!
-//! Without features the crate depends on no HTTP client and no web framework.
+//! Without `client` and `axum` the crate depends on no HTTP client and no web framework
+//! (`rustls` alone enables nothing).
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod algorithm;
@@ -74,6 +77,9 @@ pub use issue::{TokenIssuer, TokenIssuerBuilder};
 #[cfg(feature = "axum")]
 #[doc(inline)]
 pub use layer::{AuthMode, Authenticated, JwtAuthLayer, RequirePermission, RequireRole};
+#[cfg(feature = "client")]
+#[doc(no_inline)]
+pub use lift_sdk_core::Secret;
 #[doc(inline)]
 pub use permission::{Permission, PermissionSet};
 #[cfg(feature = "client")]
@@ -82,11 +88,19 @@ pub use provider::{Caller, LoginSession, ServiceTokenSigner, StaticToken, UserCo
 #[doc(inline)]
 pub use role::Role;
 #[doc(inline)]
-pub use secret::{Secret, Token};
+pub use secret::Token;
 #[doc(inline)]
 pub use tier::SubscriptionTier;
+#[cfg(feature = "client")]
+#[doc(inline)]
+pub use verify::MAX_JWKS_BYTES;
 #[doc(inline)]
 pub use verify::{TokenVerifier, TokenVerifierBuilder};
 
 /// `Result` with [`Error`] as its default error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+// The README's code blocks are compiled and run as doctests, so it cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,70 +1,15 @@
-//! Newtypes for secrets and raw tokens whose `Debug` never shows the value.
+//! The raw token newtype, whose `Debug` never shows the value. Secrets themselves are
+//! [`lift_sdk_core::Secret`] (re-exported with feature `client`): one type for the SDK.
 
 use std::fmt;
 
-/// A shared signing secret (the platform's `JWT_SECRET`), or any other secret bytes.
-///
-/// ```
-/// use lift_auth::Secret;
-///
-/// let secret = Secret::new("lift-shared-secret-for-tests-0123456789abcdef");
-/// assert_eq!(format!("{secret:?}"), "Secret([redacted])");
-/// assert_eq!(secret.len(), 45);
-/// ```
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(Box<[u8]>);
-
-impl Secret {
-    /// Wraps secret bytes.
-    #[must_use]
-    pub fn new(value: impl AsRef<[u8]>) -> Self {
-        Self(value.as_ref().into())
-    }
-
-    /// The secret bytes. Keep them out of logs and errors.
-    #[must_use]
-    pub fn expose(&self) -> &[u8] {
-        &self.0
-    }
-
-    /// The length in bytes.
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Whether the secret is empty.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret([redacted])")
-    }
-}
-
-impl From<&str> for Secret {
-    fn from(value: &str) -> Self {
-        Self::new(value)
-    }
-}
-
-impl From<String> for Secret {
-    fn from(value: String) -> Self {
-        Self(value.into_bytes().into_boxed_slice())
-    }
-}
-
-impl From<&[u8]> for Secret {
-    fn from(value: &[u8]) -> Self {
-        Self::new(value)
-    }
-}
+use subtle::ConstantTimeEq;
+use zeroize::Zeroize;
 
 /// A raw token (a compact JWT), as sent in `Authorization: Bearer …`.
+///
+/// Like [`Secret`](https://docs.rs/lift-sdk-core/latest/lift_sdk_core/struct.Secret.html):
+/// `Debug` is redacted, the memory is zeroed on drop, and equality is constant-time.
 ///
 /// ```
 /// use lift_auth::Token;
@@ -73,7 +18,7 @@ impl From<&[u8]> for Secret {
 /// assert_eq!(format!("{token:?}"), "Token([redacted])");
 /// assert_eq!(token.expose(), "eyJhbGciOiJIUzI1NiJ9.e30.sig");
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Token(Box<str>);
 
 impl Token {
@@ -87,6 +32,20 @@ impl Token {
     #[must_use]
     pub fn expose(&self) -> &str {
         &self.0
+    }
+}
+
+impl PartialEq for Token {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.as_bytes().ct_eq(other.0.as_bytes()).into()
+    }
+}
+
+impl Eq for Token {}
+
+impl Drop for Token {
+    fn drop(&mut self) {
+        self.0.zeroize();
     }
 }
 
@@ -111,5 +70,20 @@ impl From<String> for Token {
 impl From<&str> for Token {
     fn from(value: &str) -> Self {
         Self::new(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equality_and_wiping() {
+        let token = Token::new("abc.def.ghi");
+        assert_eq!(token, Token::from("abc.def.ghi"));
+        assert_ne!(token, Token::from("abc.def.ghX"));
+        let mut token = token;
+        token.0.zeroize();
+        assert!(token.0.bytes().all(|b| b == 0));
     }
 }

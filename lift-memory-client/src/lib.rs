@@ -42,12 +42,14 @@ mod client;
 mod ids;
 mod model;
 mod request;
-mod search_type;
 
 #[doc(inline)]
 pub use client::{MemoryClient, MemoryClientBuilder};
 #[doc(inline)]
 pub use ids::{MemoryId, SpaceId, WorkflowId};
+/// How the memory service ranks results: [`lift_sdk_core::SearchType`], the same type the
+/// registry client's manifests declare.
+pub use lift_sdk_core::SearchType;
 #[doc(inline)]
 pub use model::context::{ContextDeleted, ContextStats, MemoryContext};
 #[doc(inline)]
@@ -81,8 +83,6 @@ pub use model::store::{StoreFeatures, StorePerformance, StoreResult};
 pub use model::workflow::{Workflow, WorkflowRequest, WorkflowStatus};
 #[doc(inline)]
 pub use request::{BatchSearchRequest, DEFAULT_LIMIT, MAX_LIMIT, SearchRequest, StoreRequest};
-#[doc(inline)]
-pub use search_type::SearchType;
 
 /// The error every call returns: [`lift_sdk_core::Error`].
 pub use lift_sdk_core::Error;
@@ -91,3 +91,8 @@ pub use lift_sdk_core::ErrorKind;
 
 /// `Result` with [`Error`] as its default error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+// The README's code blocks are compiled and run as doctests, so it cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -4,7 +4,7 @@ use lift_sdk_core::Error;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::search_type::SearchType;
+use lift_sdk_core::SearchType;
 
 /// The most results one search may ask for (the service refuses more with a 422).
 pub const MAX_LIMIT: u32 = 100;

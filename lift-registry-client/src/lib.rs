@@ -51,7 +51,6 @@ mod manifest;
 mod page;
 mod record;
 mod status;
-mod string_enum;
 mod update;
 
 #[doc(inline)]
@@ -60,16 +59,19 @@ pub use client::{RegistryClient, RegistryClientBuilder, RegistryInfo};
 pub use health::{HealthProbe, HealthSummary, ModuleHealthEntry, ModuleHealthReport};
 #[doc(inline)]
 pub use id::ModuleId;
+/// The memory search types a module declares: [`lift_sdk_core::SearchType`], the same type
+/// the memory client sends.
+pub use lift_sdk_core::SearchType;
 #[doc(inline)]
 pub use manifest::{
     DEFAULT_API_PREFIX, DEFAULT_HEALTH_ENDPOINT, ManifestError, ManifestErrorKind,
-    ManifestMetadata, MemoryRequirements, ModuleManifest, ModuleManifestBuilder, SearchType,
-    UiComponent, UiComponentKind,
+    ManifestMetadata, MemoryRequirements, ModuleManifest, ModuleManifestBuilder, UiComponent,
+    UiComponentKind,
 };
 #[doc(inline)]
 pub use page::{ListModules, MAX_PAGE_SIZE, Page, SortOrder};
 #[doc(inline)]
-pub use record::{ModuleRecord, Registration, UpdatedModule};
+pub use record::{ModuleRecord, Registration, Unregistered, UpdatedModule};
 #[doc(inline)]
 pub use status::{ModuleHealth, ModuleStatus};
 #[doc(inline)]
@@ -80,3 +82,8 @@ pub use lift_sdk_core::Error;
 
 /// `Result` with [`Error`] as its default error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+// The README's code blocks are compiled and run as doctests, so it cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,6 +1,9 @@
 //! One page of a paginated listing, and the parameters that ask for it.
 
-use serde::{Deserialize, Serialize};
+use lift_sdk_core::decode::null_as_default;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
 
 use crate::status::ModuleStatus;
 
@@ -8,30 +11,78 @@ use crate::status::ModuleStatus;
 pub const MAX_PAGE_SIZE: u32 = 100;
 
 /// One page of results (`PaginatedResponse`, contract §2.3).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+///
+/// One bad item never fails a page: an item that does not decode (a module record without a
+/// usable `id`, say) is kept, as sent, in [`skipped`](Self::skipped), and the other items
+/// are read. Every other field reads `null` or another type as its default.
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Page<T> {
     /// The items of this page.
-    #[serde(default = "Vec::new")]
     pub items: Vec<T>,
     /// How many items exist across all pages.
-    #[serde(default)]
     pub total: u64,
     /// This page's number, from 1.
-    #[serde(default)]
     pub page: u32,
     /// The page size asked for.
-    #[serde(default)]
     pub size: u32,
     /// How many pages exist (`ceil(total / size)`).
-    #[serde(default)]
     pub pages: u32,
     /// Whether a later page exists.
-    #[serde(default)]
     pub has_next: bool,
     /// Whether an earlier page exists.
-    #[serde(default)]
     pub has_prev: bool,
+    /// The items that could not be decoded as a `T`, as sent.
+    pub skipped: Vec<Value>,
+}
+
+/// The page as sent, items still raw.
+#[derive(Deserialize)]
+#[serde(remote = "Self")]
+struct RawPage {
+    #[serde(default, deserialize_with = "null_as_default")]
+    items: Vec<Value>,
+    #[serde(default)]
+    total: u64,
+    #[serde(default)]
+    page: u32,
+    #[serde(default)]
+    size: u32,
+    #[serde(default)]
+    pages: u32,
+    #[serde(default)]
+    has_next: bool,
+    #[serde(default)]
+    has_prev: bool,
+    /// Not kept: a page's own fields are counts the client recomputes from.
+    #[serde(skip)]
+    mistyped: Map<String, Value>,
+}
+
+lift_sdk_core::tolerant_deserialize!(RawPage, mistyped);
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Page<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = <RawPage as Deserialize>::deserialize(deserializer)?;
+        let mut items = Vec::with_capacity(raw.items.len());
+        let mut skipped = Vec::new();
+        for item in raw.items {
+            match T::deserialize(&item) {
+                Ok(decoded) => items.push(decoded),
+                Err(_) => skipped.push(item),
+            }
+        }
+        Ok(Self {
+            items,
+            total: raw.total,
+            page: raw.page,
+            size: raw.size,
+            pages: raw.pages,
+            has_next: raw.has_next,
+            has_prev: raw.has_prev,
+            skipped,
+        })
+    }
 }
 
 impl<T> Page<T> {
@@ -89,6 +140,12 @@ pub struct ListModules {
     sort_order: Option<SortOrder>,
     #[serde(rename = "status_filter", skip_serializing_if = "Option::is_none")]
     status: Option<ModuleStatus>,
+}
+
+impl From<&Self> for ListModules {
+    fn from(params: &Self) -> Self {
+        params.clone()
+    }
 }
 
 impl ListModules {

@@ -1,8 +1,6 @@
 //! A module's lifecycle status and its health as the registry last probed it.
 
-use crate::string_enum::string_enum;
-
-string_enum! {
+lift_sdk_core::string_enum! {
     /// The lifecycle status of a registered module (`ModuleStatus` of the contract).
     ///
     /// The registry sets `active` at registration, whatever the module's health, and never
@@ -26,7 +24,7 @@ string_enum! {
     }
 }
 
-string_enum! {
+lift_sdk_core::string_enum! {
     /// The result of the registry's last health probe of a module.
     ///
     /// ```

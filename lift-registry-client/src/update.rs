@@ -46,6 +46,12 @@ pub struct ModuleUpdate {
     status: Option<ModuleStatus>,
 }
 
+impl From<&Self> for ModuleUpdate {
+    fn from(update: &Self) -> Self {
+        update.clone()
+    }
+}
+
 impl ModuleUpdate {
     /// An update that changes nothing yet.
     pub fn new() -> Self {

@@ -56,10 +56,16 @@ pub trait AuthProvider: Send + Sync + fmt::Debug {
     /// credentials were renewed and the request should be sent once more; the default
     /// returns `Ok(false)`.
     ///
+    /// `refused` holds the credentials the refused attempt carried (today its
+    /// `Authorization` header, when it had one). Compare them with what you hold now: when
+    /// several requests share a provider, a late `401` for a token that was already replaced
+    /// must not throw the newer one away (answer `Ok(true)` and let the resend use it).
+    ///
     /// # Errors
     ///
     /// Returns an error when renewing failed; the caller then sees that error.
-    async fn refresh(&self) -> Result<bool, Error> {
+    async fn refresh(&self, refused: &HeaderMap) -> Result<bool, Error> {
+        let _ = refused;
         Ok(false)
     }
 }

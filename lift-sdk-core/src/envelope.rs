@@ -1,13 +1,15 @@
 //! The `APIResponse` envelope most Lift services wrap their answers in (contract §2.1).
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
 /// `{"success", "message", "data", "errors", "metadata"}`, as sent by the gateway root, auth,
 /// memory and registry.
 ///
 /// Every key is optional when reading (module copies of the envelope lack `metadata`), and
-/// unknown keys are ignored.
+/// unknown keys are ignored. The keys around `data` never fail a decode, whatever their type
+/// (contract §10 H); `data` itself is decoded as `T` (a `null` `data`: see
+/// [`decode::empty_data`](crate::decode::empty_data)).
 ///
 /// ```
 /// use lift_sdk_core::ApiResponse;
@@ -25,21 +27,62 @@ pub struct ApiResponse<T> {
     #[serde(default = "default_success")]
     pub success: bool,
     /// Human text such as `"Login successful"`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_text")]
     pub message: String,
     /// The payload.
     #[serde(default = "Option::default")]
     pub data: Option<T>,
-    /// Error strings; `null` in practice.
-    #[serde(default)]
+    /// Error strings; `null` in practice. An item that is not a string is kept as its JSON
+    /// text.
+    #[serde(default, deserialize_with = "lenient_errors")]
     pub errors: Option<Vec<String>>,
-    /// Extra facts about the answer, such as memory's `correlation_id` and `org_id`.
-    #[serde(default)]
+    /// Extra facts about the answer, such as memory's `correlation_id` and `org_id`; `None`
+    /// when absent, `null` or not an object.
+    #[serde(default, deserialize_with = "lenient_object")]
     pub metadata: Option<Map<String, Value>>,
 }
 
 fn default_success() -> bool {
     true
+}
+
+/// A string; anything else (`null`, a number) reads as its JSON text or empty.
+fn lenient_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    Ok(match Value::deserialize(deserializer)? {
+        Value::String(text) => text,
+        Value::Null => String::new(),
+        other => other.to_string(),
+    })
+}
+
+/// A list of strings, items of another type as their JSON text; `None` for `null` or a
+/// value that is not a list.
+fn lenient_errors<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Vec<String>>, D::Error> {
+    Ok(match Value::deserialize(deserializer)? {
+        Value::Array(items) => Some(
+            items
+                .into_iter()
+                .map(|item| match item {
+                    Value::String(text) => text,
+                    other => other.to_string(),
+                })
+                .collect(),
+        ),
+        Value::String(text) => Some(vec![text]),
+        _ => None,
+    })
+}
+
+/// An object, or `None` for anything else.
+fn lenient_object<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Map<String, Value>>, D::Error> {
+    Ok(match Value::deserialize(deserializer)? {
+        Value::Object(map) => Some(map),
+        _ => None,
+    })
 }
 
 impl<T> ApiResponse<T> {

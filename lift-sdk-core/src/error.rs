@@ -56,7 +56,9 @@ pub enum ErrorKind {
     /// The server answered with an error status; see [`Error::status`] and
     /// [`Error::api_error`].
     Status,
-    /// The server's answer could not be decoded into the expected type.
+    /// The server's answer could not be decoded into the expected type, or its body was
+    /// larger than the transport's limit
+    /// ([`DEFAULT_MAX_BODY_SIZE`](crate::DEFAULT_MAX_BODY_SIZE) unless configured).
     Decode,
     /// The server answered with a redirect, which the SDK does not follow; see
     /// [`Error::location`].
@@ -158,6 +160,54 @@ impl Error {
     #[must_use]
     pub fn with_source(mut self, source: impl Into<BoxError>) -> Self {
         self.inner.source = Some(source.into());
+        self
+    }
+
+    /// Wraps `cause`, the error of a call this one depended on (a login behind a request, a
+    /// key fetch behind a verification), so that what the user sees still answers "what did
+    /// the server say": the cause's [`status`](Self::status), [`api_error`](Self::api_error),
+    /// [`request_id`](Self::request_id), [`correlation_id`](Self::correlation_id),
+    /// [`retry_after`](Self::retry_after) and [`location`](Self::location) are copied onto
+    /// this error (where it has none of its own), and `cause` becomes its
+    /// [`source()`](StdError::source). Kind, message and attempts stay this error's own.
+    ///
+    /// `cause` is an [`Error`], or an `Arc<Error>` when one failure is handed to several
+    /// waiting callers.
+    ///
+    /// ```
+    /// use lift_sdk_core::{Error, ErrorKind};
+    ///
+    /// # fn login() -> Result<(), Error> { Err(Error::not_found("no such user")) }
+    /// let err = login().map_err(|err| Error::auth("login").with_cause(err)).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::Auth);
+    /// assert_eq!(err.status(), Some(http::StatusCode::NOT_FOUND));
+    /// assert_eq!(err.api_error().and_then(|e| e.message()), Some("no such user"));
+    /// assert!(std::error::Error::source(&err).is_some());
+    /// ```
+    #[must_use]
+    pub fn with_cause<E>(mut self, cause: E) -> Self
+    where
+        E: std::borrow::Borrow<Self> + Into<BoxError>,
+    {
+        {
+            let from = &*cause.borrow().inner;
+            let to = &mut *self.inner;
+            if to.status.is_none() {
+                to.status = from.status;
+                to.api_error.clone_from(&from.api_error);
+            }
+            if to.request_id.is_none() {
+                to.request_id.clone_from(&from.request_id);
+            }
+            if to.correlation_id.is_none() {
+                to.correlation_id.clone_from(&from.correlation_id);
+            }
+            if to.location.is_none() {
+                to.location.clone_from(&from.location);
+            }
+            to.retry_after = to.retry_after.or(from.retry_after);
+        }
+        self.inner.source = Some(cause.into());
         self
     }
 

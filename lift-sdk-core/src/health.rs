@@ -3,11 +3,13 @@
 use std::collections::BTreeMap;
 
 use crate::Timestamp;
+use crate::decode::null_as_default;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// A `/health` body, read leniently: both shapes of contract §2.4 (HealthChecker and the
-/// HealthCheck model) and the modules' variants fit.
+/// HealthCheck model) and the modules' variants fit; `null` is a default and a field with
+/// another type is kept raw in [`mistyped`](Self::mistyped) (see [`decode`](crate::decode)).
 ///
 /// ```
 /// use lift_sdk_core::{ServiceHealth, Uptime};
@@ -23,6 +25,7 @@ use serde_json::Value;
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ServiceHealth {
     /// `healthy`, `degraded`, `unhealthy`, …
@@ -41,9 +44,14 @@ pub struct ServiceHealth {
     #[serde(default)]
     pub uptime: Option<Uptime>,
     /// Dependency name → state; values are always strings on the wire, even counts.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub dependencies: BTreeMap<String, String>,
+    /// Fields sent with another type than this SDK expects, kept as sent.
+    #[serde(skip)]
+    pub mistyped: Map<String, Value>,
 }
+
+crate::tolerant_deserialize!(ServiceHealth, mistyped);
 
 impl ServiceHealth {
     /// Whether `status` is `healthy`.
@@ -66,6 +74,7 @@ pub enum Uptime {
 
 /// A `/ready` body (HTTP 200). A service that is not ready answers 503, which is an error.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Readiness {
     /// `ready`.
@@ -78,12 +87,18 @@ pub struct Readiness {
     #[serde(default)]
     pub timestamp: Option<Timestamp>,
     /// Check name → its result.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub checks: BTreeMap<String, ReadinessCheck>,
+    /// Fields sent with another type than this SDK expects, kept as sent.
+    #[serde(skip)]
+    pub mistyped: Map<String, Value>,
 }
+
+crate::tolerant_deserialize!(Readiness, mistyped);
 
 /// One readiness check.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ReadinessCheck {
     /// `ready` or not.
@@ -92,4 +107,9 @@ pub struct ReadinessCheck {
     /// Whatever the check reported.
     #[serde(default)]
     pub result: Value,
+    /// Fields sent with another type than this SDK expects, kept as sent.
+    #[serde(skip)]
+    pub mistyped: Map<String, Value>,
 }
+
+crate::tolerant_deserialize!(ReadinessCheck, mistyped);

@@ -23,13 +23,14 @@
 //! # What every call gets
 //!
 //! - URL joining that never produces `//` or a trailing slash, with percent-encoded
-//!   segments ([`PathSpec`]);
+//!   segments, and `.`, `..` and control characters refused before sending ([`PathSpec`]);
 //! - one `X-Request-ID` across retries, taken from the [`RequestContext`] when a module is
 //!   handling a request, a W3C `traceparent`, and a `tracing` span;
 //! - retries with full-jitter backoff, `Retry-After`, an overall deadline and a shared
 //!   [`RetryBudget`]; non-idempotent requests are never resent once they may have reached
-//!   the server ([`RetryPolicy`]);
-//! - a [`CircuitBreaker`] per upstream;
+//!   the server ([`RetryPolicy`]); one deadline over the whole call, credentials included;
+//! - a [`CircuitBreaker`] per upstream, safe to cancel calls under;
+//! - response bodies read with a size limit ([`DEFAULT_MAX_BODY_SIZE`]);
 //! - decoding of the `APIResponse` envelope ([`ApiResponse`]) and of bare JSON, and of every
 //!   error body shape into [`ApiError`].
 //!
@@ -48,20 +49,27 @@ mod context;
 mod envelope;
 mod error;
 mod health;
+mod macros;
 mod path;
 mod response;
 mod retry;
+mod search_type;
 mod secret;
 mod service;
 mod timestamp;
 mod transport;
+
+pub mod decode;
+
+#[doc(hidden)]
+pub mod __private;
 
 #[doc(inline)]
 pub use api_error::{ApiError, ErrorDetail, LocSegment, ValidationItem};
 #[doc(inline)]
 pub use auth::AuthProvider;
 #[doc(inline)]
-pub use circuit::CircuitBreaker;
+pub use circuit::{CircuitBreaker, CircuitState, CircuitStats};
 #[doc(inline)]
 pub use context::{RequestContext, TraceContext, new_request_id};
 #[doc(inline)]
@@ -71,11 +79,13 @@ pub use error::{Error, ErrorKind};
 #[doc(inline)]
 pub use health::{Readiness, ReadinessCheck, ServiceHealth, Uptime};
 #[doc(inline)]
-pub use path::PathSpec;
+pub use path::{PathSpec, redact_userinfo};
 #[doc(inline)]
 pub use response::Response;
 #[doc(inline)]
 pub use retry::{RetryBudget, RetryPolicy};
+#[doc(inline)]
+pub use search_type::SearchType;
 #[doc(inline)]
 pub use secret::Secret;
 #[doc(inline)]
@@ -84,7 +94,8 @@ pub use service::{ServiceClient, ServiceClientBuilder};
 pub use timestamp::Timestamp;
 #[doc(inline)]
 pub use transport::{
-    RequestBuilder, Transport, TransportBuilder, USER_AGENT_VALUE, default_http_client,
+    DEFAULT_MAX_BODY_SIZE, RequestBuilder, Transport, TransportBuilder, USER_AGENT_VALUE,
+    USER_CONTEXT_HEADERS, default_http_client, read_body_limited,
 };
 
 /// Re-exported so implementors of [`AuthProvider`] need no direct dependency.
@@ -98,3 +109,8 @@ pub use url;
 
 /// `Result` with [`Error`] as its default error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+// The README's code blocks are compiled and run as doctests, so it cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

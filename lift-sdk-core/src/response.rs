@@ -113,8 +113,10 @@ impl Response {
 
     /// Decodes the body as the `APIResponse` envelope and returns its `data`.
     ///
-    /// A `null` or missing `data` is accepted when `T` accepts `null` (an `Option`, `()`, or
-    /// `serde_json::Value`), and is a decode error otherwise.
+    /// A `null` or missing `data` reads as [`decode::empty_data`](crate::decode::empty_data)
+    /// says: `T` from `null` when it accepts that (an `Option`, `()`, or
+    /// `serde_json::Value`), else `T` from `{}` (a struct whose fields all have defaults),
+    /// and a decode error otherwise.
     ///
     /// # Errors
     ///
@@ -124,7 +126,7 @@ impl Response {
         let envelope: ApiResponse<T> = self.envelope()?;
         match envelope.data {
             Some(data) => Ok(data),
-            None => T::deserialize(serde_json::Value::Null).map_err(|err| {
+            None => crate::decode::empty_data().map_err(|err| {
                 self.error_with_body(ErrorKind::Decode, "data is null or missing")
                     .with_source(err)
             }),

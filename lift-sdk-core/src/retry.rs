@@ -9,12 +9,17 @@ use http::HeaderMap;
 ///
 /// Retried: connection failures, time-outs, and the statuses 429, 502, 503 and 504. The
 /// wait before attempt *n + 1* is a random duration between zero and
-/// `min(max_delay, base_delay × 2ⁿ⁻¹)` ("full jitter"), or the server's `Retry-After` when it
-/// sent one. No attempt starts after the overall `deadline`, and a wait that would end past
-/// it is not taken. A request that is not idempotent (a `POST`, unless marked otherwise) is
-/// sent again only when it cannot have reached the server (the connection failed).
+/// `min(max_delay, base_delay × 2ⁿ⁻¹)` ("full jitter"); when the server sent `Retry-After`,
+/// that wait plus the same jitter, so many clients told the same time do not come back in
+/// lockstep. The overall `deadline` bounds the whole call (credentials, every attempt and
+/// every wait): a wait that would end past it is not taken, and the last attempt's time-out
+/// is cut to what is left. A request that is not idempotent (a `POST`, unless marked
+/// otherwise) is sent again only when it cannot have reached the server (the connection
+/// failed); an idempotent one also after a reused connection was closed before any answer.
 ///
-/// The default is 3 attempts, 100 ms base delay, 2 s cap and a 10 s deadline.
+/// The default is 3 attempts, 100 ms base delay, 2 s cap and a 30 s deadline (above the
+/// transport's 10 s per-attempt time-out, so a hung attempt is cut and retried). Any
+/// duration may be `Duration::MAX`; it saturates and never overflows.
 ///
 /// ```
 /// use std::time::Duration;
@@ -41,7 +46,7 @@ impl Default for RetryPolicy {
             max_attempts: 3,
             base_delay: Duration::from_millis(100),
             max_delay: Duration::from_secs(2),
-            deadline: Duration::from_secs(10),
+            deadline: Duration::from_secs(30),
         }
     }
 }
@@ -74,7 +79,8 @@ impl RetryPolicy {
         self
     }
 
-    /// The time after which no further attempt starts, counted from the first.
+    /// The time the whole call may take, credentials and waits included, counted from the
+    /// start (`Duration::MAX`: no deadline).
     #[must_use]
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = deadline;
@@ -103,13 +109,21 @@ impl RetryPolicy {
         let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
         Duration::from_nanos(fastrand::u64(0..=nanos))
     }
+
+    /// The wait before attempt `attempt + 1`: the server's `Retry-After` plus jitter, or the
+    /// backoff. Saturates instead of overflowing on a huge `Retry-After`.
+    pub(crate) fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        let jitter = self.backoff(attempt);
+        retry_after.map_or(jitter, |wait| wait.saturating_add(jitter))
+    }
 }
 
 /// Millitokens: one retry costs `TOKEN`.
 const TOKEN: u64 = 1000;
 
 /// A token bucket shared by every call of one transport, so a failing upstream is not hammered
-/// by the retries of many callers at once.
+/// by the retries of many callers at once. Pass an `Arc<RetryBudget>` to several builders to
+/// share one bucket between clients; [`RetryBudget::unlimited`] turns the budget off.
 ///
 /// Each call deposits a fraction of a token (the `ratio`), each retry withdraws a whole one,
 /// and the bucket holds at most `capacity` tokens. Starting full, it allows a burst of
@@ -137,6 +151,16 @@ impl Default for RetryBudget {
 }
 
 impl RetryBudget {
+    /// A bucket that never runs dry: retries are limited only by the [`RetryPolicy`].
+    #[must_use]
+    pub fn unlimited() -> Self {
+        Self {
+            balance: AtomicU64::new(u64::MAX),
+            capacity: u64::MAX,
+            deposit: 0,
+        }
+    }
+
     /// A bucket of `capacity` retries (starting full), refilled by `ratio` of a token per call.
     #[must_use]
     pub fn new(capacity: u32, ratio: f32) -> Self {
@@ -159,12 +183,16 @@ impl RetryBudget {
         let _ = self
             .balance
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |balance| {
-                (balance < self.capacity).then(|| (balance + self.deposit).min(self.capacity))
+                (balance < self.capacity)
+                    .then(|| balance.saturating_add(self.deposit).min(self.capacity))
             });
     }
 
     /// Takes one retry from the bucket; `false` when it is empty.
     pub fn try_withdraw(&self) -> bool {
+        if self.capacity == u64::MAX {
+            return true;
+        }
         self.balance
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |balance| {
                 balance.checked_sub(TOKEN)
@@ -184,7 +212,9 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         return Some(Duration::from_secs(seconds));
     }
     if let Ok(seconds) = value.parse::<f64>() {
-        return Duration::try_from_secs_f64(seconds).ok();
+        // `1e300` saturates; negative or NaN is no advice at all.
+        return (seconds >= 0.0)
+            .then(|| Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX));
     }
     let date = httpdate::parse_http_date(value).ok()?;
     Some(
@@ -207,6 +237,24 @@ mod tests {
             assert!(policy.backoff(3) <= Duration::from_millis(400));
             assert!(policy.backoff(40) <= Duration::from_secs(2));
         }
+    }
+
+    #[test]
+    fn retry_after_waits_are_jittered_and_saturate() {
+        let policy = RetryPolicy::default();
+        let advised = Duration::from_secs(1);
+        let waits: Vec<_> = (0..50).map(|_| policy.delay(1, Some(advised))).collect();
+        assert!(
+            waits
+                .iter()
+                .all(|w| *w >= advised && *w <= advised + Duration::from_millis(100))
+        );
+        assert!(waits.iter().any(|w| *w != waits[0]), "no jitter: {waits:?}");
+        assert_eq!(policy.delay(3, Some(Duration::MAX)), Duration::MAX);
+        let extreme = RetryPolicy::default()
+            .base_delay(Duration::MAX)
+            .max_delay(Duration::MAX);
+        assert!(extreme.delay(u32::MAX, None) <= Duration::MAX);
     }
 
     #[test]
@@ -246,7 +294,23 @@ mod tests {
         );
         assert_eq!(retry_after(&headers), Some(Duration::ZERO));
 
-        for bad in ["soon", "-1", ""] {
+        for (huge, at_least) in [
+            (
+                "10000000000000000000",
+                Duration::from_secs(10_000_000_000_000_000_000),
+            ),
+            ("1e19", Duration::from_secs(10_000_000_000_000_000_000)),
+            ("1e300", Duration::MAX),
+            (
+                "Fri, 31 Dec 9999 23:59:59 GMT",
+                Duration::from_secs(200_000_000_000),
+            ),
+        ] {
+            headers.insert("retry-after", HeaderValue::from_static(huge));
+            assert!(retry_after(&headers).unwrap() >= at_least, "{huge}");
+        }
+
+        for bad in ["soon", "-1", "NaN", ""] {
             headers.insert("retry-after", HeaderValue::from_static(bad));
             assert_eq!(retry_after(&headers), None, "{bad}");
         }

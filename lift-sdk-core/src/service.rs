@@ -7,11 +7,18 @@ use std::time::Duration;
 
 use crate::Error;
 use crate::auth::AuthProvider;
-use crate::retry::RetryPolicy;
+use crate::circuit::CircuitBreaker;
+use crate::path::redact_userinfo;
+use crate::retry::{RetryBudget, RetryPolicy};
 use crate::transport::{Transport, TransportBuilder};
 
 /// A typed client over one Lift service's [`Transport`], such as `MemoryClient` or
-/// `RegistryClient`: what [`ServiceClientBuilder`] needs to build one.
+/// `RegistryClient`: what [`ServiceClientBuilder`] needs to build one, and what the binding
+/// methods every Lift client shares (`for_user`, `for_token`, `health`, …, generated once by
+/// `lift_auth`'s `impl_service_client!`) need to make a copy on other credentials.
+///
+/// A plain trait used only generically: it has no async methods, and callers never need to
+/// import it (the clients' methods are inherent).
 pub trait ServiceClient: Sized {
     /// The service name used in spans and errors (e.g. `"memory"`).
     const SERVICE: &'static str;
@@ -23,6 +30,18 @@ pub trait ServiceClient: Sized {
     /// The client over `transport`, whose base URL and credentials already fit the
     /// routing mode.
     fn from_transport(transport: Transport) -> Self;
+
+    /// The transport the client sends through.
+    fn transport(&self) -> &Transport;
+
+    /// A copy of this client on `transport`, a copy of its own transport with other
+    /// credentials ([`Transport::with_auth`]). The default is
+    /// [`from_transport`](Self::from_transport); a client that holds more than its
+    /// transport (the gateway client's registry, say) overrides it to carry that along.
+    #[must_use]
+    fn with_transport(&self, transport: Transport) -> Self {
+        Self::from_transport(transport)
+    }
 }
 
 /// Configures a [`ServiceClient`] from URLs: which routing mode, which credentials, and
@@ -52,6 +71,10 @@ pub trait ServiceClient: Sized {
 ///
 ///     fn from_transport(transport: Transport) -> Self {
 ///         Self { transport }
+///     }
+///
+///     fn transport(&self) -> &Transport {
+///         &self.transport
 ///     }
 /// }
 ///
@@ -111,16 +134,39 @@ impl<C: ServiceClient> ServiceClientBuilder<C> {
         self
     }
 
-    /// The time-out of each attempt (default 30 s).
+    /// The time-out of each attempt (default 10 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.transport = self.transport.timeout(timeout);
         self
     }
 
-    /// The retry policy (a non-idempotent call is never resent once it may have reached
-    /// the server).
+    /// The retry policy, whose deadline bounds each whole call (a non-idempotent call is
+    /// never resent once it may have reached the server).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.transport = self.transport.retry_policy(policy);
+        self
+    }
+
+    /// The bucket that limits this client's retries; pass an `Arc<RetryBudget>` to share it
+    /// with other clients, or [`RetryBudget::unlimited()`] to turn it off (see
+    /// [`TransportBuilder::retry_budget`]).
+    pub fn retry_budget(mut self, budget: impl Into<Arc<RetryBudget>>) -> Self {
+        self.transport = self.transport.retry_budget(budget);
+        self
+    }
+
+    /// The circuit breaker: thresholds with [`CircuitBreaker::new`], sharing through an
+    /// `Arc<CircuitBreaker>`, off with [`CircuitBreaker::disabled()`] (see
+    /// [`TransportBuilder::circuit_breaker`]).
+    pub fn circuit_breaker(mut self, breaker: impl Into<Arc<CircuitBreaker>>) -> Self {
+        self.transport = self.transport.circuit_breaker(breaker);
+        self
+    }
+
+    /// The largest response body read (default
+    /// [`DEFAULT_MAX_BODY_SIZE`](crate::DEFAULT_MAX_BODY_SIZE), 16 MiB).
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.transport = self.transport.max_body_size(bytes);
         self
     }
 
@@ -163,8 +209,14 @@ impl<C: ServiceClient> Default for ServiceClientBuilder<C> {
 impl<C> fmt::Debug for ServiceClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ServiceClientBuilder")
-            .field("gateway_url", &self.gateway_url)
-            .field("service_url", &self.service_url)
+            .field(
+                "gateway_url",
+                &self.gateway_url.as_deref().map(redact_userinfo),
+            )
+            .field(
+                "service_url",
+                &self.service_url.as_deref().map(redact_userinfo),
+            )
             .field("transport", &self.transport)
             .finish()
     }
@@ -202,6 +254,9 @@ mod tests {
             const GATEWAY_PREFIX: &'static str = "s";
             fn from_transport(_: Transport) -> Self {
                 Self(std::cell::Cell::new(0))
+            }
+            fn transport(&self) -> &Transport {
+                unreachable!("never built")
             }
         }
         fn assert_traits<T: Send + Sync + fmt::Debug + 'static>() {}

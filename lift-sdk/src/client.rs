@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use lift_auth::{AuthClient, LoginSession, Role, StaticToken, UserContext, UserContextHeaders};
 use lift_memory_client::MemoryClient;
@@ -9,6 +10,7 @@ use lift_registry_client::RegistryClient;
 use lift_sdk_core::{
     AuthProvider, Error, RetryPolicy, ServiceClient, ServiceClientBuilder, Transport,
 };
+use lift_sdk_core::{CircuitBreaker, RetryBudget};
 use url::Url;
 
 use crate::config::{Credentials, LiftConfig, Routing};
@@ -23,14 +25,14 @@ use crate::gateway::GatewayClient;
 /// client always uses the bearer token.
 ///
 /// Cheap to clone: create one per process and hand out clones. Inside a request handler,
-/// act for the caller with `client.memory().for_token(token)` or
-/// `for_context(&user_context)`, which shares this pool.
+/// act for the caller with `client.memory().for_user(&caller)`, where the
+/// [`Caller`](crate::Caller) holds the request's bearer token and user context: each client
+/// sends the form its routing needs, on this pool.
 ///
 /// ```no_run
-/// use lift_sdk::{LiftClient, LiftConfig};
-/// use lift_sdk::memory::SearchRequest;
+/// use lift_sdk::{LiftClient, LiftConfig, SearchRequest};
 ///
-/// # async fn run() -> Result<(), lift_sdk_core::Error> {
+/// # async fn run() -> lift_sdk::Result<()> {
 /// let client = LiftClient::new(LiftConfig::new("http://localhost:8000")?.token("eyJ…"))?;
 /// let found = client.memory().search(SearchRequest::new("campaign lift")).await?;
 /// println!("{} hits", found.count);
@@ -76,6 +78,8 @@ impl LiftClient {
             config,
             http_client: None,
             retry_policy: None,
+            breakers: None,
+            retry_budget: None,
             credentials: None,
         }
     }
@@ -133,10 +137,68 @@ pub struct LiftClientBuilder {
     config: LiftConfig,
     http_client: Option<reqwest::Client>,
     retry_policy: Option<RetryPolicy>,
+    breakers: Option<Breakers>,
+    retry_budget: Option<Arc<RetryBudget>>,
     credentials: Option<Arc<dyn AuthProvider>>,
 }
 
+/// Which circuit breaker each service client gets.
+#[derive(Debug, Clone)]
+enum Breakers {
+    /// One breaker per service, with these settings.
+    PerService { threshold: u32, cooldown: Duration },
+    /// One breaker for every service (through the gateway, every call has one upstream).
+    Shared(Arc<CircuitBreaker>),
+}
+
+impl Breakers {
+    fn breaker(&self) -> Arc<CircuitBreaker> {
+        match self {
+            Self::PerService {
+                threshold,
+                cooldown,
+            } => Arc::new(CircuitBreaker::new(*threshold, *cooldown)),
+            Self::Shared(breaker) => breaker.clone(),
+        }
+    }
+}
+
 impl LiftClientBuilder {
+    /// Gives each service client its own circuit breaker that opens after
+    /// `failure_threshold` consecutive failures and half-opens after `cooldown` (default 5
+    /// and 30 s), so a failing memory service does not stop registry calls.
+    pub fn circuit_breaker(mut self, failure_threshold: u32, cooldown: Duration) -> Self {
+        self.breakers = Some(Breakers::PerService {
+            threshold: failure_threshold,
+            cooldown,
+        });
+        self
+    }
+
+    /// One circuit breaker for every service client: with [`Routing::Gateway`] every call
+    /// goes to the same upstream. Pass the same `Arc` to other clients to share it further,
+    /// or [`CircuitBreaker::disabled()`] to turn breaking off.
+    pub fn shared_circuit_breaker(mut self, breaker: impl Into<Arc<CircuitBreaker>>) -> Self {
+        self.breakers = Some(Breakers::Shared(breaker.into()));
+        self
+    }
+
+    /// One retry budget for every service client (default: one per service); pass
+    /// [`RetryBudget::unlimited()`] to turn it off.
+    pub fn retry_budget(mut self, budget: impl Into<Arc<RetryBudget>>) -> Self {
+        self.retry_budget = Some(budget.into());
+        self
+    }
+
+    /// How long each whole call may take, credentials, retries and waits included (the
+    /// [`RetryPolicy`] deadline, default 30 s). For one call, wrap it in
+    /// `tokio::time::timeout`: a cancelled call gives its circuit-breaker trial back.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        let policy = self.retry_policy.take().unwrap_or_default();
+        self.retry_policy = Some(policy.deadline(deadline));
+        self
+    }
+
     /// Uses an existing `reqwest` client (build it with
     /// [`lift_sdk_core::default_http_client`] or with redirects disabled).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
@@ -170,6 +232,8 @@ impl LiftClientBuilder {
             config,
             http_client,
             retry_policy,
+            breakers,
+            retry_budget,
             credentials,
         } = self;
         let http = match http_client {
@@ -180,6 +244,8 @@ impl LiftClientBuilder {
             config: &config,
             http: &http,
             retry_policy: retry_policy.as_ref(),
+            breakers: breakers.as_ref(),
+            retry_budget: retry_budget.as_ref(),
         };
         // Register and login are public: the auth client carries no credentials.
         let auth: AuthClient = routes.client(&config.auth_url, None)?;
@@ -222,6 +288,8 @@ impl fmt::Debug for LiftClientBuilder {
         f.debug_struct("LiftClientBuilder")
             .field("config", &self.config)
             .field("retry_policy", &self.retry_policy)
+            .field("breakers", &self.breakers)
+            .field("retry_budget", &self.retry_budget)
             .finish_non_exhaustive()
     }
 }
@@ -247,6 +315,8 @@ struct Routes<'a> {
     config: &'a LiftConfig,
     http: &'a reqwest::Client,
     retry_policy: Option<&'a RetryPolicy>,
+    breakers: Option<&'a Breakers>,
+    retry_budget: Option<&'a Arc<RetryBudget>>,
 }
 
 impl Routes<'_> {
@@ -266,6 +336,12 @@ impl Routes<'_> {
         if let Some(policy) = self.retry_policy {
             builder = builder.retry_policy(policy.clone());
         }
+        if let Some(breakers) = self.breakers {
+            builder = builder.circuit_breaker(breakers.breaker());
+        }
+        if let Some(budget) = self.retry_budget {
+            builder = builder.retry_budget(budget.clone());
+        }
         if let Some(auth) = auth {
             builder = builder.auth(auth);
         }
@@ -281,6 +357,12 @@ impl Routes<'_> {
             .through_gateway();
         if let Some(policy) = self.retry_policy {
             builder = builder.retry_policy(policy.clone());
+        }
+        if let Some(breakers) = self.breakers {
+            builder = builder.circuit_breaker(breakers.breaker());
+        }
+        if let Some(budget) = self.retry_budget {
+            builder = builder.retry_budget(budget.clone());
         }
         if let Some(auth) = auth {
             builder = builder.auth(auth);

@@ -105,7 +105,7 @@ impl DirectIdentity {
 /// | `LIFT_ACCESS_TOKEN` | — | a ready-made access token |
 /// | `LIFT_EMAIL`, `LIFT_PASSWORD` | — | an account to log in with (both or neither) |
 /// | `LIFT_USER_ID`, `LIFT_ORG_ID`, `LIFT_USER_ROLES` | — | the identity of direct calls made outside a request |
-/// | `LIFT_HTTP_TIMEOUT` | `30s` | time-out of one attempt (`500ms`, `30s`, `2m` or plain seconds) |
+/// | `LIFT_HTTP_TIMEOUT` | `10s` | time-out of one attempt, under the 30 s deadline of a whole call (`500ms`, `30s`, `2m` or plain seconds) |
 ///
 /// ```
 /// use lift_sdk::{LiftConfig, Routing};
@@ -119,9 +119,9 @@ impl DirectIdentity {
 ///
 /// let bad = LiftConfig::from_lookup(|name| (name == "MEMORY_SERVICE_URL").then(|| "memory:8003".into()));
 /// assert!(bad.unwrap_err().to_string().contains("MEMORY_SERVICE_URL"));
-/// # Ok::<(), lift_sdk_core::Error>(())
+/// # Ok::<(), lift_sdk::Error>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct LiftConfig {
     /// The gateway's base URL.
@@ -144,7 +144,31 @@ pub struct LiftConfig {
     pub timeout: Duration,
 }
 
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl fmt::Debug for LiftConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A password in a URL (`http://svc:pw@host`) is never shown.
+        let shown = |url: &Url| {
+            let mut url = url.clone();
+            if url.password().is_some() {
+                let _ = url.set_password(Some("redacted"));
+            }
+            String::from(url)
+        };
+        f.debug_struct("LiftConfig")
+            .field("gateway_url", &shown(&self.gateway_url))
+            .field("auth_url", &shown(&self.auth_url))
+            .field("memory_url", &shown(&self.memory_url))
+            .field("registry_url", &shown(&self.registry_url))
+            .field("routing", &self.routing)
+            .field("credentials", &self.credentials)
+            .field("jwt_secret", &self.jwt_secret)
+            .field("direct_identity", &self.direct_identity)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
 
 impl Default for LiftConfig {
     /// The reference's local defaults: gateway on 8000, auth 8001, memory 8003, registry 8005.
@@ -351,12 +375,13 @@ impl LiftConfig {
 }
 
 fn parse_url(name: &str, value: &str) -> Result<Url, Error> {
+    let shown = lift_sdk_core::redact_userinfo(value);
     let url = Url::parse(value).map_err(|err| {
-        Error::builder(format!("{name}=`{value}` is not a valid url")).with_source(err)
+        Error::builder(format!("{name}=`{shown}` is not a valid url")).with_source(err)
     })?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(Error::builder(format!(
-            "{name}=`{value}` must be an http or https url with a host"
+            "{name}=`{shown}` must be an http or https url with a host"
         )));
     }
     Ok(url)
@@ -499,6 +524,16 @@ mod tests {
             !debug.contains("hunter2") && !debug.contains("the-shared-secret"),
             "{debug}"
         );
+    }
+
+    #[test]
+    fn passwords_in_urls_are_redacted() {
+        let config = from(&[("GATEWAY_URL", "http://svc:hunter2@gw:8000")]).unwrap();
+        let err = from(&[("MEMORY_SERVICE_URL", "ftp://svc:hunter2@m")]).unwrap_err();
+
+        for shown in [format!("{config:?}"), err.to_string()] {
+            assert!(!shown.contains("hunter2"), "{shown}");
+        }
     }
 
     #[test]

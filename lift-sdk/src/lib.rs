@@ -2,10 +2,10 @@
 //! the gateway client.
 //!
 //! ```no_run
-//! use lift_sdk::{LiftClient, LiftConfig};
 //! use lift_sdk::memory::StoreRequest;
+//! use lift_sdk::{LiftClient, LiftConfig};
 //!
-//! # async fn run() -> Result<(), lift_sdk_core::Error> {
+//! # async fn run() -> lift_sdk::Result<()> {
 //! let client = LiftClient::new(LiftConfig::from_env()?)?;
 //! println!("gateway is {}", client.gateway().health().await?.status);
 //! let stored = client.memory().store(StoreRequest::new("Q3 campaign lifted signups 12%")).await?;
@@ -13,8 +13,10 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The member crates are re-exported as modules: [`auth`], [`core`], [`memory`],
-//! [`registry`]. Guides: `docs/sdk.md` in the repository.
+//! A module needs no other Lift crate: the names its code uses every day are here
+//! ([`Error`], [`Result`], [`Caller`], [`UserContext`], [`Token`], the clients, the manifest
+//! and record types), and the member crates are re-exported as modules for the rest:
+//! [`auth`], [`core`], [`memory`], [`registry`]. Guides: `docs/sdk.md` in the repository.
 //!
 //! # Feature flags
 //!
@@ -42,6 +44,24 @@ pub use gateway::{
     GatewayClient, GatewayInfo, ModuleHandle, Passthrough, Readiness, ReadinessCheck,
     ServiceHealth, Uptime,
 };
+#[doc(inline)]
+pub use lift_auth::{AuthClient, Caller, Role, Token, UserContext};
+#[doc(inline)]
+pub use lift_memory_client::{MemoryClient, MemoryId, SearchRequest, StoreRequest};
+#[doc(inline)]
+pub use lift_registry_client::{
+    ModuleId, ModuleManifest, ModuleRecord, Registration, RegistryClient,
+};
+#[doc(inline)]
+pub use lift_sdk_core::{Error, ErrorKind};
 
-/// `Result` with [`lift_sdk_core::Error`] as its default error.
-pub type Result<T, E = lift_sdk_core::Error> = std::result::Result<T, E>;
+/// Re-exported: module calls, manifests and records carry [`serde_json::Value`]s.
+pub use serde_json;
+
+/// `Result` with [`Error`] as its default error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+// The README's code blocks are compiled and run as doctests, so it cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

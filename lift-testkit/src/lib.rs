@@ -23,3 +23,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod openapi;
+
+// The README's code blocks are compiled and run as doctests, so it cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -66,14 +66,21 @@ impl NumericDate {
         self.secs as f64 + f64::from(self.nanos) / 1e9
     }
 
-    /// The point in time.
+    /// The point in time. Dates beyond ±2^40 seconds (about 35,000 years) around the epoch,
+    /// which only [`from_secs`](Self::from_secs) can make, are brought back to that range;
+    /// a date the platform's `SystemTime` cannot hold becomes the epoch. Never panics.
     #[must_use]
     pub fn to_system_time(&self) -> SystemTime {
+        let secs = self.secs.clamp(-MAX_SECONDS, MAX_SECONDS);
+        let whole = Duration::from_secs(secs.unsigned_abs());
         let nanos = Duration::from_nanos(u64::from(self.nanos));
-        match u64::try_from(self.secs) {
-            Ok(secs) => UNIX_EPOCH + Duration::from_secs(secs) + nanos,
-            Err(_) => UNIX_EPOCH - Duration::from_secs(self.secs.unsigned_abs()) + nanos,
-        }
+        let time = if secs >= 0 {
+            UNIX_EPOCH.checked_add(whole)
+        } else {
+            UNIX_EPOCH.checked_sub(whole)
+        };
+        time.and_then(|time| time.checked_add(nanos))
+            .unwrap_or(UNIX_EPOCH)
     }
 
     /// Whether the date is a whole number of seconds (how the reference writes it).
@@ -142,7 +149,9 @@ impl Visitor<'_> for NumericDateVisitor {
     }
 
     fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
-        if value.abs() >= MAX_SECONDS {
+        // `unsigned_abs`, not `abs`: `i64::MIN.abs()` overflows (a panic in debug builds, and
+        // `i64::MIN` itself, accepted, in release).
+        if value.unsigned_abs() >= MAX_SECONDS.unsigned_abs() {
             return Err(E::custom("NumericDate out of range"));
         }
         Ok(NumericDate::from_secs(value))
@@ -213,6 +222,47 @@ mod tests {
     fn refuses_other_types_and_absurd_values() {
         for bad in ["\"2100\"", "true", "null", "[1]", "{}", "1e300", "-1e300"] {
             assert!(serde_json::from_str::<NumericDate>(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn integer_and_float_extremes_are_refused_without_panicking() {
+        for bad in [
+            i64::MIN.to_string(),
+            (i64::MIN + 1).to_string(),
+            i64::MAX.to_string(),
+            u64::MAX.to_string(),
+            (1_i64 << 40).to_string(),
+            (-(1_i64 << 40)).to_string(),
+            "1e19".to_owned(),
+            "-1e19".to_owned(),
+            "1.7976931348623157e308".to_owned(),
+            "-1.7976931348623157e308".to_owned(),
+            "18446744073709551616".to_owned(),
+        ] {
+            assert!(serde_json::from_str::<NumericDate>(&bad).is_err(), "{bad}");
+        }
+        for good in [
+            "0",
+            "-0.0",
+            "5e-324",
+            "-1",
+            "1099511627775",
+            "-1099511627775",
+        ] {
+            assert!(serde_json::from_str::<NumericDate>(good).is_ok(), "{good}");
+        }
+        assert!(NumericDate::from_f64(f64::NAN).is_none());
+        assert!(NumericDate::from_f64(f64::INFINITY).is_none());
+    }
+
+    #[test]
+    fn any_date_converts_to_a_system_time() {
+        for secs in [i64::MIN, -1, 0, 1, i64::MAX] {
+            let _ = NumericDate::from_secs(secs).to_system_time();
+            let _ = NumericDate::from_secs(secs)
+                .add(Duration::MAX)
+                .as_secs_f64();
         }
     }
 

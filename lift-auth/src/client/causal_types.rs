@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use lift_sdk_core::decode::null_as_default;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -100,39 +101,52 @@ impl CausalRoleRequest {
 
 /// What causal analysis offers (`GET /causal/capabilities`).
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CausalCapabilities {
     /// The permission levels, such as `read` and `experiment`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub permission_levels: Vec<String>,
     /// The data a causal analysis can read.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub data_scopes: CausalDataScopes,
     /// The limits of each subscription tier (`free`, `pro`, `enterprise`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub subscription_tiers: BTreeMap<String, CausalTierLimits>,
     /// The inference methods, such as `difference_in_differences`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub available_methods: Vec<String>,
+    /// Fields sent with another type than this SDK expects, kept as sent.
+    #[serde(skip)]
+    pub mistyped: Map<String, Value>,
 }
+
+lift_sdk_core::tolerant_deserialize!(CausalCapabilities, mistyped);
 
 /// The data a causal analysis can read, in [`CausalCapabilities`].
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CausalDataScopes {
     /// The platforms, such as `meta`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub platforms: Vec<String>,
     /// The time ranges, such as `30d`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub time_ranges: Vec<String>,
     /// The data types, such as `campaigns`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub data_types: Vec<String>,
+    /// Fields sent with another type than this SDK expects, kept as sent.
+    #[serde(skip)]
+    pub mistyped: Map<String, Value>,
 }
+
+lift_sdk_core::tolerant_deserialize!(CausalDataScopes, mistyped);
 
 /// One subscription tier's causal-analysis limits; `-1` means unlimited.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CausalTierLimits {
     /// The most experiments, `-1` for no limit.
@@ -142,31 +156,37 @@ pub struct CausalTierLimits {
     #[serde(default)]
     pub max_data_points: Option<i64>,
     /// The platforms the tier may read.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub allowed_platforms: Vec<String>,
     /// Whether the advanced methods are allowed.
     #[serde(default)]
     pub advanced_methods: Option<bool>,
+    /// Fields sent with another type than this SDK expects, kept as sent.
+    #[serde(skip)]
+    pub mistyped: Map<String, Value>,
 }
+
+lift_sdk_core::tolerant_deserialize!(CausalTierLimits, mistyped);
 
 /// A user's roles and permissions, causal ones included (`GET /causal/permissions/{id}`).
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CausalPermissions {
     /// The user.
     #[serde(default)]
     pub user_id: Option<String>,
     /// The user's roles.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub roles: Vec<String>,
     /// The user's subscription tier, such as `free`.
     #[serde(default)]
     pub subscription_tier: Option<String>,
     /// The user's platform permissions, such as `memory:read`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub standard_permissions: Vec<String>,
     /// The causal permissions, as the service groups them.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub causal_permissions: Map<String, Value>,
     /// Whether the account is active.
     #[serde(default)]
@@ -174,19 +194,30 @@ pub struct CausalPermissions {
     /// Whether the e-mail was verified.
     #[serde(default)]
     pub is_verified: Option<bool>,
+    /// Fields sent with another type than this SDK expects, kept as sent.
+    #[serde(skip)]
+    pub mistyped: Map<String, Value>,
 }
+
+lift_sdk_core::tolerant_deserialize!(CausalPermissions, mistyped);
 
 /// The service's self-description (`GET /`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct AuthServiceInfo {
     /// The service's version, such as `1.0.0`.
     #[serde(default)]
     pub version: Option<String>,
     /// The endpoints it lists, such as `/login`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub endpoints: Vec<String>,
     /// Where its API docs are, such as `/docs`.
     #[serde(default)]
     pub docs: Option<String>,
+    /// Fields sent with another type than this SDK expects, kept as sent.
+    #[serde(skip)]
+    pub mistyped: Map<String, Value>,
 }
+
+lift_sdk_core::tolerant_deserialize!(AuthServiceInfo, mistyped);

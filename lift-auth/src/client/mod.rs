@@ -42,7 +42,8 @@ pub struct AuthClient {
 impl AuthClient {
     /// A client over `transport`, whose base URL is the auth service or the gateway's
     /// `/auth` prefix. Credentials configured on the transport are not sent: these calls
-    /// carry their own.
+    /// carry their own. [`for_token`](Self::for_token) and [`for_user`](Self::for_user)
+    /// give a copy that sends a caller's bearer token.
     #[must_use]
     pub fn new(transport: Transport) -> Self {
         let transport = match transport.auth() {
@@ -50,12 +51,6 @@ impl AuthClient {
             None => transport,
         };
         Self { transport }
-    }
-
-    /// The transport.
-    #[must_use]
-    pub fn transport(&self) -> &Transport {
-        &self.transport
     }
 
     /// `POST /register`.
@@ -92,7 +87,9 @@ impl AuthClient {
     ///
     /// A `Status` error (401, or 403 without a token), or a transport error.
     pub async fn verify(&self, token: &str) -> Result<VerifyResponse, Error> {
+        // `token` is the bearer, not the credentials of a bound copy.
         self.transport
+            .without_auth()
             .post("/verify")
             .header(AUTHORIZATION, crate::provider::bearer_value(token)?)
             .send_data()
@@ -105,7 +102,9 @@ impl AuthClient {
     ///
     /// A `Status` error (always 500 at the reference snapshot), or a transport error.
     pub async fn refresh(&self, token: &str) -> Result<TokenResponse, Error> {
+        // `token` is the bearer, not the credentials of a bound copy.
         self.transport
+            .without_auth()
             .post("/refresh")
             .header(AUTHORIZATION, crate::provider::bearer_value(token)?)
             .send_data()
@@ -120,4 +119,17 @@ impl lift_sdk_core::ServiceClient for AuthClient {
     fn from_transport(transport: Transport) -> Self {
         Self::new(transport)
     }
+
+    fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    /// Keeps the credentials: `for_user`/`for_token` bind a copy for the routes that
+    /// want the caller's bearer token (`new` drops the transport's own, because
+    /// register and login are public and a login session logs in through this client).
+    fn with_transport(&self, transport: Transport) -> Self {
+        Self { transport }
+    }
 }
+
+crate::impl_service_client!(@impl AuthClient, "lift_auth::AuthClient", "crate");

@@ -55,6 +55,7 @@ pub(crate) struct LoginRequest<'a> {
 
 /// The token the auth service returns from `register`, `login` and `refresh`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct TokenResponse {
     /// The JWT (`Debug` redacted).
@@ -69,7 +70,12 @@ pub struct TokenResponse {
     /// The user (absent from `refresh`).
     #[serde(default)]
     pub user: Option<User>,
+    /// Fields sent with another type than this SDK expects, kept as sent (contract §10 H).
+    #[serde(skip)]
+    pub mistyped: serde_json::Map<String, serde_json::Value>,
 }
+
+lift_sdk_core::tolerant_deserialize!(TokenResponse, mistyped);
 
 impl TokenResponse {
     /// How long the token lives, when the service said.
@@ -85,6 +91,7 @@ fn bearer() -> String {
 
 /// A user record as the auth service returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct User {
     /// The user id (a UUID string, also the org id today).
@@ -109,10 +116,16 @@ pub struct User {
     /// The last login (login only).
     #[serde(default)]
     pub last_login: Option<Timestamp>,
+    /// Fields sent with another type than this SDK expects, kept as sent (contract §10 H).
+    #[serde(skip)]
+    pub mistyped: serde_json::Map<String, serde_json::Value>,
 }
+
+lift_sdk_core::tolerant_deserialize!(User, mistyped);
 
 /// `POST /verify` answer.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct VerifyResponse {
     /// Whether the token is valid.
@@ -123,7 +136,12 @@ pub struct VerifyResponse {
     /// The token's claims as the service decoded them.
     #[serde(default)]
     pub claims: Option<serde_json::Value>,
+    /// Fields sent with another type than this SDK expects, kept as sent (contract §10 H).
+    #[serde(skip)]
+    pub mistyped: serde_json::Map<String, serde_json::Value>,
 }
+
+lift_sdk_core::tolerant_deserialize!(VerifyResponse, mistyped);
 
 #[cfg(test)]
 mod tests {
@@ -135,5 +153,23 @@ mod tests {
         let text = format!("{request:?}");
         assert!(!text.contains("hunter2-secret"), "{text}");
         assert!(text.contains("ana@example.com"));
+    }
+
+    #[test]
+    fn a_login_answer_with_mistyped_user_fields_decodes() {
+        let answer: TokenResponse = serde_json::from_value(serde_json::json!({
+            "access_token": "a.b.c", "token_type": null, "expires_in": "soon",
+            "user": {"id": "u-1", "email": "ana@example.com", "is_active": "yes",
+                     "created_at": null, "username": 7}
+        }))
+        .unwrap();
+        let user = answer.user.unwrap();
+        assert_eq!(answer.token_type, "bearer");
+        assert_eq!(answer.expires_in_secs, None);
+        assert_eq!(answer.mistyped["expires_in"], "soon");
+        assert_eq!((user.id.as_str(), user.is_active), ("u-1", None));
+        assert_eq!(user.mistyped["is_active"], "yes");
+        assert_eq!(user.mistyped["username"], 7);
+        assert_eq!(user.created_at, None);
     }
 }

@@ -7,7 +7,7 @@ use tower::Layer;
 use super::JwtAuth;
 use super::identity::Authenticated;
 use crate::bearer::bearer_from_headers;
-use crate::context::UserContext;
+use crate::context::{UserContext, refuse_repeated};
 use crate::error::{AuthErrorKind, Error};
 use crate::headers::X_USER_ID;
 use crate::verify::TokenVerifier;
@@ -20,15 +20,20 @@ pub enum AuthMode {
     /// are ignored and replaced by the token's identity. The default.
     #[default]
     Jwt,
-    /// Trust the gateway's `X-User-ID`, `X-Org-ID`, `X-User-Roles`, … headers without a
-    /// token.
+    /// Trust the `X-User-ID`, `X-Org-ID`, `X-User-Roles`, … headers without a token.
     ///
-    /// **Spoofable**: anyone who can reach the service directly can send these headers and
-    /// claim any identity, including `admin`. Use it only when the service is reachable
-    /// through the gateway alone (a private network, a sidecar).
+    /// **Spoofable**, even behind the reference gateway: anyone who can reach the service
+    /// directly can send these headers and claim any identity, including `admin`; and the
+    /// reference gateway forwards a client's own `X-User-ID` *before* the one it injects
+    /// (contract §4.2). This mode therefore refuses any user-context header sent twice
+    /// (`401`, `invalid_request`), which stops the second attack, never the first. Use it
+    /// only for calls from a trusted component inside a private network that nothing
+    /// else can reach (see `docs/auth.md`); behind the gateway, prefer [`Jwt`](Self::Jwt):
+    /// the gateway forwards the caller's token.
     GatewayHeaders,
-    /// A bearer token when one is sent (it must then be valid), otherwise the gateway
-    /// headers. Spoofable in the same way as [`GatewayHeaders`](Self::GatewayHeaders).
+    /// A bearer token when one is sent (it must then be valid), otherwise the user-context
+    /// headers, under the same rules and caveats as [`GatewayHeaders`](Self::GatewayHeaders)
+    /// (a repeated user-context header is refused whichever is used).
     JwtOrGatewayHeaders,
 }
 
@@ -68,8 +73,8 @@ impl JwtAuthLayer {
         }
     }
 
-    /// [`AuthMode::GatewayHeaders`]: trust the gateway's headers (spoofable when the service
-    /// is reachable directly).
+    /// [`AuthMode::GatewayHeaders`]: trust the user-context headers (spoofable: see the
+    /// mode; a repeated header is refused).
     #[must_use]
     pub fn gateway_headers() -> Self {
         Self {
@@ -78,8 +83,8 @@ impl JwtAuthLayer {
         }
     }
 
-    /// [`AuthMode::JwtOrGatewayHeaders`]: a bearer token if present, else the gateway's
-    /// headers (spoofable when the service is reachable directly).
+    /// [`AuthMode::JwtOrGatewayHeaders`]: a bearer token if present, else the user-context
+    /// headers (spoofable: see the mode; a repeated header is refused).
     #[must_use]
     pub fn jwt_or_gateway_headers(verifier: TokenVerifier) -> Self {
         Self {
@@ -99,6 +104,8 @@ impl JwtAuthLayer {
             AuthMode::Jwt => true,
             AuthMode::GatewayHeaders => false,
             AuthMode::JwtOrGatewayHeaders => {
+                // Refused even when a token decides: a repeated header is a spoof attempt.
+                refuse_repeated(headers)?;
                 headers.contains_key(AUTHORIZATION) || !headers.contains_key(X_USER_ID)
             }
         };

@@ -7,33 +7,36 @@ use std::time::Duration;
 use async_trait::async_trait;
 use http::HeaderMap;
 use http::header::AUTHORIZATION;
-use lift_sdk_core::{AuthProvider, Error};
+use lift_sdk_core::{AuthProvider, Error, Secret};
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use crate::client::AuthClient;
-use crate::secret::{Secret, Token};
+use super::backoff::Backoff;
+use crate::client::{AuthClient, TokenResponse};
+use crate::secret::Token;
 
 /// Lifetime assumed when the service does not say (`expires_in` absent).
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
 /// Renew this long before expiry by default.
 const DEFAULT_RENEW_BEFORE: Duration = Duration::from_secs(300);
-/// A 401 within this time of a login does not trigger another one.
-const FRESH: Duration = Duration::from_secs(5);
-/// After a failed renewal, the current token is used this long before trying again.
-const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(5);
 /// Longest lifetime believed from `expires_in` (a larger value would overflow `Instant`).
 const MAX_LIFETIME: Duration = Duration::from_secs(365 * 24 * 3600);
 
 /// Logs in with e-mail and password and sends the token, logging in again before it
 /// expires.
 ///
-/// Renewal first tries `POST /refresh` and falls back to a login, because the reference's
-/// `/refresh` always fails (contract §10 E 21). However many requests wait, at most one
-/// login or refresh runs at a time: the others wait for its token. When a renewal fails
-/// while the token is still valid, the token keeps serving until it expires. A `401` answer
-/// makes the next request log in again (once; a token obtained in the last few seconds is
-/// kept).
+/// - **One login at a time.** However many requests wait, one login (or refresh) runs and
+///   every waiter gets its outcome: its token, or its error. Renewal first tries
+///   `POST /refresh` and falls back to a login, because the reference's `/refresh` always
+///   fails (contract §10 E 21).
+/// - **Failures back off.** After a failed login, callers get that error without a new
+///   login until a pause has passed (1 s, doubling up to a minute, jittered): the reference
+///   blocks an IP after 50 failed logins a minute (contract §10). When a renewal fails while
+///   the token is still valid, the token keeps serving until it expires.
+/// - **A `401` renews once.** The transport reports which token was refused
+///   ([`AuthProvider::refresh`]): a late `401` for a token already replaced changes nothing;
+///   for the current one, the next request logs in again. Renewals forced by `401`s back off
+///   the same way, so an endpoint that always answers `401` does not cause a login per call.
 ///
 /// Cheap to clone (one reference count); `Debug` shows neither the password nor the token.
 ///
@@ -61,15 +64,23 @@ struct Inner {
     password: Secret,
     renew_before: Duration,
     try_refresh: bool,
-    state: Mutex<Option<Session>>,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    session: Option<Session>,
+    /// The last failed login, handed to every caller until `login_backoff` allows another.
+    failure: Option<Arc<Error>>,
+    login_backoff: Backoff,
+    /// Spaces out the renewals forced by `401` answers.
+    refused_backoff: Backoff,
 }
 
 struct Session {
     token: Token,
     obtained: Instant,
     expires: Instant,
-    /// After a failed renewal: no new attempt before this instant.
-    retry_at: Option<Instant>,
 }
 
 impl LoginSession {
@@ -89,7 +100,7 @@ impl LoginSession {
         LoginSessionBuilder {
             client,
             email: email.into(),
-            password: Secret::from(password.into()),
+            password: Secret::new(password),
             renew_before: DEFAULT_RENEW_BEFORE,
             try_refresh: true,
         }
@@ -98,73 +109,77 @@ impl LoginSession {
     /// A valid token: the current one, or a new one after a (single-flight) renewal.
     ///
     /// When a renewal before expiry fails, the current token keeps being used until it
-    /// expires, and the renewal is tried again after a short pause (not on every request).
+    /// expires, and the renewal is tried again after a pause (not on every request).
     ///
     /// # Errors
     ///
-    /// The error of the login when no token can be obtained and no unexpired one is held.
+    /// An error of kind [`Auth`](lift_sdk_core::ErrorKind::Auth) when no token can be
+    /// obtained and no unexpired one is held. It carries the login's
+    /// [`status`](Error::status), [`api_error`](Error::api_error) and
+    /// [`request_id`](Error::request_id) (the login's error is its `source()`); during the
+    /// pause after a failed login, every caller gets that same failure without a new login.
     pub async fn token(&self) -> Result<Token, Error> {
         let mut state = self.inner.state.lock().await;
         let now = Instant::now();
-        let previous = match state.as_ref() {
+        let current = match &state.session {
             Some(session) if now < self.renew_at(session) => return Ok(session.token.clone()),
-            Some(session)
-                if now < session.expires && session.retry_at.is_some_and(|at| now < at) =>
-            {
-                return Ok(session.token.clone());
-            }
             Some(session) if now < session.expires => Some(session.token.clone()),
             _ => None,
         };
-        let renewed = match &previous {
-            Some(token) if self.inner.try_refresh => {
-                match self.inner.client.refresh(token.expose()).await {
-                    Ok(response) => Ok(response),
-                    Err(_) => self.login().await,
-                }
-            }
-            _ => self.login().await,
-        };
-        let response = match renewed {
-            Ok(response) => response,
-            Err(err) => {
+        if !state.login_backoff.is_ready(now) {
+            return match (current, &state.failure) {
+                (Some(token), _) => Ok(token),
+                (None, Some(failure)) => Err(login_failed(Arc::clone(failure))),
+                (None, None) => Err(Error::auth("login paused after a failure")),
+            };
+        }
+        match self.renew(current.as_ref()).await {
+            Ok(response) => {
+                // The lifetime comes from the service: cap it so that no value can overflow.
+                let lifetime = response
+                    .expires_in()
+                    .unwrap_or(DEFAULT_LIFETIME)
+                    .min(MAX_LIFETIME);
                 let now = Instant::now();
-                match state.as_mut() {
-                    // The current token is still good: keep it, try again a little later.
-                    Some(session) if previous.is_some() && now < session.expires => {
-                        session.retry_at = Some(now + RETRY_AFTER_FAILURE);
-                        return Ok(session.token.clone());
-                    }
-                    _ => {
-                        *state = None;
-                        return Err(err);
+                state.session = Some(Session {
+                    token: response.access_token.clone(),
+                    obtained: now,
+                    expires: now + lifetime,
+                });
+                state.failure = None;
+                state.login_backoff.reset();
+                Ok(response.access_token)
+            }
+            Err(err) => {
+                let failure = Arc::new(err);
+                state.login_backoff.fail(Instant::now());
+                state.failure = Some(Arc::clone(&failure));
+                match current {
+                    // The current token is still good: keep it, try again after the pause.
+                    Some(token) => Ok(token),
+                    None => {
+                        state.session = None;
+                        Err(login_failed(failure))
                     }
                 }
             }
-        };
-        // The lifetime comes from the service: cap it so that no value can overflow.
-        let lifetime = response
-            .expires_in()
-            .unwrap_or(DEFAULT_LIFETIME)
-            .min(MAX_LIFETIME);
-        let token = response.access_token;
-        let now = Instant::now();
-        *state = Some(Session {
-            token: token.clone(),
-            obtained: now,
-            expires: now + lifetime,
-            retry_at: None,
-        });
-        Ok(token)
+        }
     }
 
-    async fn login(&self) -> Result<crate::client::TokenResponse, Error> {
+    /// `POST /refresh` with the current token when there is one (and refreshing is on),
+    /// else, or when that fails, `POST /login`.
+    async fn renew(&self, current: Option<&Token>) -> Result<TokenResponse, Error> {
         let inner = &self.inner;
+        if let Some(token) = current
+            && inner.try_refresh
+            && let Ok(response) = inner.client.refresh(token.expose()).await
+        {
+            return Ok(response);
+        }
         inner
             .client
-            .login(&inner.email, password_str(&inner.password))
+            .login(&inner.email, inner.password.expose())
             .await
-            .map_err(|err| Error::auth("login failed").with_source(err))
     }
 
     fn renew_at(&self, session: &Session) -> Instant {
@@ -177,8 +192,16 @@ impl LoginSession {
     }
 }
 
-fn password_str(password: &Secret) -> &str {
-    std::str::from_utf8(password.expose()).unwrap_or_default()
+/// The error every caller gets for one failed login: kind `Auth`, with the login's status,
+/// detail and request id on top and the login's error as its source.
+fn login_failed(failure: Arc<Error>) -> Error {
+    Error::auth("login").with_cause(failure)
+}
+
+/// The token of a `Bearer <token>` value.
+fn bearer_token(refused: &HeaderMap) -> Option<&str> {
+    let value = refused.get(AUTHORIZATION)?.to_str().ok()?;
+    crate::bearer::parse_bearer(value).ok()
 }
 
 impl fmt::Debug for LoginSession {
@@ -199,17 +222,28 @@ impl AuthProvider for LoginSession {
         Ok(())
     }
 
-    async fn refresh(&self) -> Result<bool, Error> {
+    async fn refresh(&self, refused: &HeaderMap) -> Result<bool, Error> {
+        let Some(refused) = bearer_token(refused) else {
+            // The refused request carried none of our tokens: a new one would not help.
+            return Ok(false);
+        };
         let mut state = self.inner.state.lock().await;
-        if state
-            .as_ref()
-            .is_some_and(|session| session.obtained.elapsed() < FRESH)
-        {
-            // Just renewed by another request: the retry will use that token.
-            return Ok(true);
+        let now = Instant::now();
+        match &state.session {
+            // A newer token replaced the refused one (or a renewal is due anyway): resend.
+            Some(session) if session.token.expose() != refused => Ok(true),
+            None => Ok(true),
+            Some(_) if !state.refused_backoff.is_ready(now) => {
+                // The token obtained after the last 401 was refused too: logging in again
+                // right away would only repeat that. Keep the session; the caller gets the 401.
+                Ok(false)
+            }
+            Some(_) => {
+                state.refused_backoff.fail(now);
+                state.session = None;
+                Ok(true)
+            }
         }
-        *state = None;
-        Ok(true)
     }
 }
 
@@ -247,7 +281,7 @@ impl LoginSessionBuilder {
                 password: self.password,
                 renew_before: self.renew_before,
                 try_refresh: self.try_refresh,
-                state: Mutex::new(None),
+                state: Mutex::new(State::default()),
             }),
         }
     }

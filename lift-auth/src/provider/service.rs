@@ -15,11 +15,22 @@ use crate::secret::Token;
 
 /// Default lifetime of a service token.
 const DEFAULT_TTL: Duration = Duration::from_secs(300);
+/// How far `iat` is set back: the reference checks `iat` with zero leeway (contract §2,
+/// §10 22), so a receiver whose clock is a little behind ours would refuse a token issued
+/// "now" as issued in the future.
+pub(crate) const BACKDATE: Duration = Duration::from_secs(5);
 
 /// Mints short-lived bearer tokens for a service identity with a [`TokenIssuer`] (usually
 /// HS256 with the platform's `JWT_SECRET`), for deployments whose services share the secret.
 ///
 /// A token is reused until less than half its lifetime remains, then a new one is minted.
+/// Its `iat` is set a few seconds in the past, because the reference checks `iat` with zero
+/// leeway and clocks drift; `exp` is `iat` plus the lifetime.
+///
+/// Its errors are [`lift_sdk_core::Error`]s of kind `Auth`, like [`LoginSession`]'s, so
+/// code that obtains tokens handles one error type whichever provider it uses.
+///
+/// [`LoginSession`]: crate::LoginSession
 ///
 /// ```
 /// use lift_auth::{Role, ServiceTokenSigner, TokenIssuer, UserContext};
@@ -73,8 +84,10 @@ impl ServiceTokenSigner {
     ///
     /// # Errors
     ///
-    /// An error of kind [`Signing`](crate::AuthErrorKind::Signing) when signing fails.
-    pub fn token(&self) -> Result<Token, crate::Error> {
+    /// An error of kind [`Auth`](lift_sdk_core::ErrorKind::Auth) when signing fails; its
+    /// `source()` is the [`lift_auth::Error`](crate::Error) of kind
+    /// [`Signing`](crate::AuthErrorKind::Signing).
+    pub fn token(&self) -> Result<Token, Error> {
         let now = SystemTime::now();
         if let Ok(cached) = self.inner.cached.lock()
             && let Some((token, renew_at)) = &*cached
@@ -90,17 +103,20 @@ impl ServiceTokenSigner {
                 identity.user_id(),
                 identity.org_id(),
                 format!("{}@services.lift.local", identity.user_id()),
-                now,
+                now.checked_sub(BACKDATE).unwrap_or(now),
             )
             .roles(identity.roles().to_vec());
-        claims.exp = claims
-            .iat
-            .unwrap_or_else(|| crate::NumericDate::from_system_time(now))
-            .add(self.inner.ttl);
+        // The lifetime counts from now, not from the backdated `iat`.
+        claims.exp = crate::NumericDate::from_system_time(now).add(self.inner.ttl);
         identity
             .memory_context()
             .clone_into(&mut claims.memory_context);
-        let token = Token::new(self.inner.issuer.issue(&claims)?);
+        let token = self
+            .inner
+            .issuer
+            .issue(&claims)
+            .map_err(|err| Error::auth("cannot sign a service token").with_source(err))?;
+        let token = Token::new(token);
         if let Ok(mut cached) = self.inner.cached.lock() {
             // An absurd ttl cannot overflow: the token is then minted afresh each time.
             let renew_at = now.checked_add(self.inner.ttl / 2).unwrap_or(now);
@@ -123,9 +139,7 @@ impl fmt::Debug for ServiceTokenSigner {
 #[async_trait]
 impl AuthProvider for ServiceTokenSigner {
     async fn authorize(&self, headers: &mut HeaderMap) -> Result<(), Error> {
-        let token = self
-            .token()
-            .map_err(|err| Error::auth("cannot sign a service token").with_source(err))?;
+        let token = self.token()?;
         headers.insert(AUTHORIZATION, super::bearer_value(token.expose())?);
         Ok(())
     }

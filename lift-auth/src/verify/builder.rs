@@ -47,10 +47,15 @@ pub struct TokenVerifierBuilder {
     leeway: Duration,
     issuers: Vec<String>,
     audiences: Vec<String>,
+    any_audience: bool,
     #[cfg(feature = "client")]
     jwks_url: Option<String>,
     #[cfg(feature = "client")]
     jwks_refresh: Duration,
+    #[cfg(feature = "client")]
+    jwks_http: bool,
+    #[cfg(feature = "client")]
+    jwks_symmetric: bool,
     error: Option<Error>,
 }
 
@@ -62,10 +67,15 @@ impl Default for TokenVerifierBuilder {
             leeway: DEFAULT_LEEWAY,
             issuers: Vec::new(),
             audiences: Vec::new(),
+            any_audience: false,
             #[cfg(feature = "client")]
             jwks_url: None,
             #[cfg(feature = "client")]
             jwks_refresh: DEFAULT_JWKS_REFRESH,
+            #[cfg(feature = "client")]
+            jwks_http: false,
+            #[cfg(feature = "client")]
+            jwks_symmetric: false,
             error: None,
         }
     }
@@ -135,6 +145,11 @@ impl TokenVerifierBuilder {
     /// Fetches keys from a JWKS URL on demand (see
     /// [`TokenVerifier::verify_async`]): first use, and an unknown `kid`, at most once per
     /// [`jwks_refresh_interval`](Self::jwks_refresh_interval).
+    ///
+    /// The URL must be `https://` unless [`allow_http_jwks`](Self::allow_http_jwks) is set,
+    /// and symmetric (`oct`) keys of the fetched set are skipped unless
+    /// [`allow_symmetric_jwks_keys`](Self::allow_symmetric_jwks_keys) is set. The body is
+    /// read up to [`MAX_JWKS_BYTES`](crate::MAX_JWKS_BYTES).
     #[cfg(feature = "client")]
     #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
     pub fn jwks_url(mut self, url: impl Into<String>) -> Self {
@@ -147,6 +162,24 @@ impl TokenVerifierBuilder {
     #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
     pub fn jwks_refresh_interval(mut self, interval: Duration) -> Self {
         self.jwks_refresh = interval;
+        self
+    }
+
+    /// Accepts a plain `http://` JWKS URL (refused by default: anyone on the path could
+    /// swap the keys). For loopback servers in tests and local setups.
+    #[cfg(feature = "client")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+    pub fn allow_http_jwks(mut self, allow: bool) -> Self {
+        self.jwks_http = allow;
+        self
+    }
+
+    /// Keeps symmetric (`oct`, HS256) keys found in a fetched JWKS (skipped by default: a
+    /// published shared secret lets anyone who can read the set mint tokens). For tests.
+    #[cfg(feature = "client")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+    pub fn allow_symmetric_jwks_keys(mut self, allow: bool) -> Self {
+        self.jwks_symmetric = allow;
         self
     }
 
@@ -163,10 +196,21 @@ impl TokenVerifierBuilder {
         self
     }
 
-    /// Accepts tokens whose `aud` names `audience` (may be called several times). Without
-    /// it, `aud` is not checked.
+    /// Accepts tokens whose `aud` names `audience` (may be called several times).
+    ///
+    /// Without it, a token that carries an `aud` is refused
+    /// ([`InvalidAudience`](AuthErrorKind::InvalidAudience)): it was meant for someone who
+    /// checks it, not for us (RFC 7519 §4.1.3; jsonwebtoken's default). Core tokens carry no
+    /// `aud` and pass. See [`any_audience`](Self::any_audience) to accept them all.
     pub fn audience(mut self, audience: impl Into<String>) -> Self {
         self.audiences.push(audience.into());
+        self
+    }
+
+    /// With no [`audience`](Self::audience) configured, accepts tokens whatever their `aud`
+    /// says (default `false`: a token with an `aud` is then refused).
+    pub fn any_audience(mut self, accept: bool) -> Self {
+        self.any_audience = accept;
         self
     }
 
@@ -204,7 +248,11 @@ impl TokenVerifierBuilder {
                 &url,
                 self.jwks_refresh,
                 self.keys.clone(),
-                self.weak_secret,
+                super::remote::Options {
+                    allow_weak: self.weak_secret,
+                    allow_http: self.jwks_http,
+                    allow_symmetric: self.jwks_symmetric,
+                },
             )?),
             None => None,
         };
@@ -231,6 +279,7 @@ impl TokenVerifierBuilder {
                 leeway_nanos: i128::try_from(self.leeway.as_nanos()).unwrap_or(i128::MAX),
                 issuers: self.issuers,
                 audiences: self.audiences,
+                any_audience: self.any_audience,
                 #[cfg(feature = "client")]
                 remote,
             }),

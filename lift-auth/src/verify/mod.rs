@@ -17,6 +17,8 @@ use crate::error::{AuthErrorKind, Error};
 pub(crate) use builder::MIN_SECRET_LEN;
 pub use builder::TokenVerifierBuilder;
 pub(crate) use keys::{VerifyKey, parse_jwks};
+#[cfg(feature = "client")]
+pub use remote::MAX_JWKS_BYTES;
 
 /// Tokens longer than this are refused before any decoding (a core token is ~600 bytes).
 const MAX_TOKEN_LEN: usize = 16 * 1024;
@@ -59,6 +61,8 @@ struct Inner {
     leeway_nanos: i128,
     issuers: Vec<String>,
     audiences: Vec<String>,
+    /// Whether a token with an `aud` passes when `audiences` is empty.
+    any_audience: bool,
     #[cfg(feature = "client")]
     remote: Option<remote::RemoteJwks>,
 }
@@ -204,7 +208,14 @@ impl TokenVerifier {
                 Some(_) => {}
             }
         }
-        if !self.inner.audiences.is_empty() {
+        if self.inner.audiences.is_empty() {
+            if claims.aud.is_some() && !self.inner.any_audience {
+                return Err(Error::with_detail(
+                    AuthErrorKind::InvalidAudience,
+                    "the token names an audience and this verifier expects none",
+                ));
+            }
+        } else {
             match &claims.aud {
                 None => return Err(Error::with_detail(AuthErrorKind::MissingClaim, "aud")),
                 Some(aud) if !self.inner.audiences.iter().any(|a| aud.contains(a)) => {

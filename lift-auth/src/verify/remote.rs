@@ -12,14 +12,28 @@ use crate::error::{AuthErrorKind, Error};
 
 type KeyCell = RwLock<Arc<Vec<VerifyKey>>>;
 
+/// The largest JWKS body accepted, in bytes. A set of a hundred RSA-4096 keys is about
+/// 100 KiB; anything near this limit is not a key set.
+pub const MAX_JWKS_BYTES: usize = 1024 * 1024;
+
+/// What a remote JWKS accepts beyond the safe defaults.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Options {
+    /// Keep fetched HS256 keys shorter than 32 bytes (with `allow_symmetric`).
+    pub(crate) allow_weak: bool,
+    /// Accept an `http://` URL.
+    pub(crate) allow_http: bool,
+    /// Keep fetched symmetric (`oct`) keys.
+    pub(crate) allow_symmetric: bool,
+}
+
 #[derive(Debug)]
 pub(crate) struct RemoteJwks {
     transport: Transport,
     interval: Duration,
     /// Keys configured on the builder; fetched keys are added to them.
     base: Vec<VerifyKey>,
-    /// Whether fetched HS256 keys shorter than 32 bytes are kept.
-    allow_weak: bool,
+    options: Options,
     last_fetch: Mutex<Option<Instant>>,
     /// One fetch at a time; waiters re-check the cache when they get it.
     fetching: tokio::sync::Mutex<()>,
@@ -30,11 +44,25 @@ impl RemoteJwks {
         url: &str,
         interval: Duration,
         base: Vec<VerifyKey>,
-        allow_weak: bool,
+        options: Options,
     ) -> Result<Self, Error> {
+        let scheme = url.split_once("://").map(|(scheme, _)| scheme);
+        let allowed = match scheme {
+            Some(scheme) if scheme.eq_ignore_ascii_case("https") => true,
+            Some(scheme) if scheme.eq_ignore_ascii_case("http") => options.allow_http,
+            _ => false,
+        };
+        if !allowed {
+            return Err(Error::with_detail(
+                AuthErrorKind::Config,
+                "jwks url must be https (allow_http_jwks(true) accepts http, for loopback and tests)",
+            ));
+        }
         let transport = Transport::builder(url)
             .service("jwks")
             .retry_policy(RetryPolicy::none())
+            // A key set is a few KiB: stop reading a runaway body early.
+            .max_body_size(MAX_JWKS_BYTES)
             .build()
             .map_err(|err| {
                 Error::with_detail(AuthErrorKind::Config, "invalid jwks url").with_source(err)
@@ -43,7 +71,7 @@ impl RemoteJwks {
             transport,
             interval,
             base,
-            allow_weak,
+            options,
             last_fetch: Mutex::new(None),
             fetching: tokio::sync::Mutex::new(()),
         })
@@ -112,11 +140,19 @@ impl RemoteJwks {
             .send()
             .await
             .map_err(|err| unavailable("jwks fetch failed").with_source(err))?;
+        if response.bytes().len() > MAX_JWKS_BYTES {
+            return Err(unavailable("jwks body larger than MAX_JWKS_BYTES (1 MiB)"));
+        }
         let mut fetched = parse_jwks(response.bytes())
             .map_err(|err| unavailable("jwks document invalid").with_source(err))?;
-        if !self.allow_weak {
-            fetched.retain(|key| !key.is_weak(super::MIN_SECRET_LEN));
-        }
+        let options = self.options;
+        // A published shared secret lets anyone who reads the set mint tokens.
+        fetched.retain(|key| {
+            let symmetric = key.secret_len.is_some();
+            !symmetric
+                || (options.allow_symmetric
+                    && (options.allow_weak || !key.is_weak(super::MIN_SECRET_LEN)))
+        });
         if fetched.is_empty() {
             return Err(unavailable("jwks has no usable key"));
         }

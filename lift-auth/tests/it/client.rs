@@ -285,7 +285,8 @@ async fn service_token_signer_mints_verifiable_short_lived_tokens() {
     let claims = TokenVerifier::hs256(SECRET).unwrap().verify(token).unwrap();
     assert_eq!(claims.sub, "svc-ingest");
     assert_eq!(claims.roles, [Role::Developer]);
-    assert_eq!(claims.exp.as_secs() - claims.iat.unwrap().as_secs(), 120);
+    // `iat` is set 5 s back (the reference checks it with zero leeway); `exp` is now + ttl.
+    assert_eq!(claims.exp.as_secs() - claims.iat.unwrap().as_secs(), 125);
     // Reused while fresh.
     assert_eq!(signer.token().unwrap(), signer.token().unwrap());
 }
@@ -332,6 +333,7 @@ async fn remote_jwks_rotation_picks_up_a_new_kid() {
     let server = jwks_server(&jwks(&[&one])).await;
     let verifier = TokenVerifier::builder()
         .jwks_url(format!("{}/jwks.json", server.uri()))
+        .allow_http_jwks(true)
         .jwks_refresh_interval(Duration::ZERO)
         .build()
         .unwrap();
@@ -363,6 +365,7 @@ async fn remote_jwks_refresh_is_rate_limited() {
     let server = jwks_server(&jwks(&[&one])).await;
     let verifier = TokenVerifier::builder()
         .jwks_url(format!("{}/jwks.json", server.uri()))
+        .allow_http_jwks(true)
         .jwks_refresh_interval(Duration::from_secs(3600))
         .build()
         .unwrap();
@@ -382,6 +385,7 @@ async fn last_good_keys_keep_serving_while_the_endpoint_is_down() {
     let server = jwks_server(&jwks(&[&one])).await;
     let verifier = TokenVerifier::builder()
         .jwks_url(format!("{}/jwks.json", server.uri()))
+        .allow_http_jwks(true)
         .jwks_refresh_interval(Duration::ZERO)
         .build()
         .unwrap();
@@ -421,6 +425,7 @@ async fn concurrent_first_use_fetches_once_and_serves_every_caller() {
         .await;
     let verifier = TokenVerifier::builder()
         .jwks_url(format!("{}/jwks.json", server.uri()))
+        .allow_http_jwks(true)
         .build()
         .unwrap();
     // Tokens with and without a kid: neither kind may be turned away while another caller's
@@ -460,6 +465,7 @@ async fn no_keys_and_endpoint_down_is_key_unavailable() {
         .await;
     let verifier = TokenVerifier::builder()
         .jwks_url(format!("{}/jwks.json", server.uri()))
+        .allow_http_jwks(true)
         .build()
         .unwrap();
     let one = issuer("rsa-private.pem", "k1");

@@ -39,10 +39,18 @@ fn organization_id_alias_and_precedence() {
     let ctx = UserContext::from_headers(&map(&[
         ("x-user-id", "u"),
         ("x-org-id", "main"),
-        ("x-organization-id", "alias"),
+        ("x-organization-id", " main"),
     ]))
     .unwrap();
     assert_eq!(ctx.org_id(), "main");
+    // Two different org ids: one of them was added by someone else.
+    let err = UserContext::from_headers(&map(&[
+        ("x-user-id", "u"),
+        ("x-organization-id", "victim-org"),
+        ("x-org-id", "main"),
+    ]))
+    .unwrap_err();
+    assert_eq!(err.kind(), AuthErrorKind::InvalidHeader);
 }
 
 #[test]
@@ -68,14 +76,23 @@ fn missing_or_empty_required_headers() {
 }
 
 #[test]
-fn first_value_wins_like_fastapi() {
-    let ctx = UserContext::from_headers(&map(&[
-        ("x-user-id", "first"),
-        ("x-user-id", "second"),
-        ("x-org-id", "o"),
-    ]))
-    .unwrap();
-    assert_eq!(ctx.user_id(), "first");
+fn a_repeated_header_is_refused_not_first_value_wins() {
+    // The reference gateway forwards the client's copy first; FastAPI would read it.
+    for name in [
+        "x-user-id",
+        "x-org-id",
+        "x-organization-id",
+        "x-user-roles",
+        "x-memory-context",
+        "x-user-permissions",
+        "x-module-id",
+    ] {
+        let mut pairs = vec![(name, "spoofed"), ("x-user-id", "u"), ("x-org-id", "o")];
+        pairs.push((name, "injected"));
+        let err = UserContext::from_headers(&map(&pairs)).unwrap_err();
+        assert_eq!(err.kind(), AuthErrorKind::InvalidHeader, "{name}");
+        assert!(!err.to_string().contains("spoofed"), "{err}");
+    }
 }
 
 #[test]

@@ -121,14 +121,101 @@ async fn malformed_expired_and_bad_signature_are_401_invalid_token() {
 }
 
 #[tokio::test]
-async fn wrong_scheme_is_401_invalid_request() {
-    let (status, challenge, _) = send(jwt_app(), get_with("/me", Some("Basic abc"))).await;
+async fn an_unsupported_scheme_gets_the_bare_bearer_challenge() {
+    // RFC 6750 §3.1: credentials of another scheme are no bearer credentials at all.
+    let (status, challenge, _) = send(jwt_app(), get_with("/me", Some("Basic dXNlcjpwdw=="))).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(
-        challenge
-            .unwrap()
-            .starts_with("Bearer error=\"invalid_request\"")
-    );
+    assert_eq!(challenge.as_deref(), Some("Bearer"));
+}
+
+#[tokio::test]
+async fn a_malformed_bearer_value_is_401_invalid_request() {
+    for value in ["Bearer", "Bearer a b"] {
+        let (status, challenge, _) = send(jwt_app(), get_with("/me", Some(value))).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{value}");
+        assert!(
+            challenge
+                .unwrap()
+                .starts_with("Bearer error=\"invalid_request\""),
+            "{value}"
+        );
+    }
+}
+
+/// What the reference gateway forwards when a logged-in user adds their own user-context
+/// headers: the client's copy first, then the one the gateway injects (contract §4.2).
+fn spoofed_through_the_gateway(
+    path: &str,
+    spoofed: &str,
+    real: &str,
+    bearer: &str,
+) -> Request<Body> {
+    Request::post(path)
+        .header(header::AUTHORIZATION, bearer)
+        .header(spoofed, "victim")
+        .header("x-user-id", "user-1")
+        .header("x-org-id", "org-1")
+        .header("x-user-roles", "user")
+        .header("x-memory-context", "org_org-1_context")
+        .header(real, "value-the-gateway-injects")
+        .body(Body::empty())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_repeated_user_context_header_is_refused_in_the_gateway_modes() {
+    let bearer = format!("Bearer {}", token(&[Role::User]));
+    for header_name in [
+        "x-user-id",
+        "x-org-id",
+        "x-organization-id",
+        "x-user-roles",
+        "x-memory-context",
+        "x-user-permissions",
+    ] {
+        // The gateway's own copy of the header (for the alias: of x-org-id).
+        let real = if header_name == "x-organization-id" {
+            "x-org-id"
+        } else {
+            header_name
+        };
+        for layer in [
+            JwtAuthLayer::gateway_headers(),
+            JwtAuthLayer::jwt_or_gateway_headers(TokenVerifier::hs256(SECRET).unwrap()),
+        ] {
+            let mode = layer.mode();
+            let request = spoofed_through_the_gateway("/admin", header_name, real, &bearer);
+            let (status, challenge, body) = send(app(layer), request).await;
+            assert_eq!(
+                status,
+                StatusCode::UNAUTHORIZED,
+                "{header_name} in {mode:?}"
+            );
+            let challenge = challenge.unwrap();
+            assert!(
+                challenge.starts_with("Bearer error=\"invalid_request\""),
+                "{challenge}"
+            );
+            assert!(body.contains("sent more than once"), "{body}");
+            assert!(!body.contains("victim"), "{body}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_spoofed_admin_role_does_not_pass_the_gateway_header_mode() {
+    // `X-User-ID: <victim>` and `X-User-Roles: admin` sent by a logged-in user: before the
+    // fix the first values won and the caller was the victim, with admin rights.
+    let request = Request::post("/admin")
+        .header("x-user-id", "victim")
+        .header("x-user-roles", "admin")
+        .header("x-user-id", "user-1")
+        .header("x-org-id", "org-1")
+        .header("x-user-roles", "user")
+        .body(Body::empty())
+        .unwrap();
+    let (status, _, _) = send(app(JwtAuthLayer::gateway_headers()), request).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]

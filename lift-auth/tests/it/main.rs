@@ -4,6 +4,7 @@
 
 #[cfg(feature = "client")]
 mod causal;
+mod claims_edges;
 #[cfg(feature = "client")]
 mod client;
 mod context;
@@ -12,6 +13,10 @@ mod jwks;
 mod layer;
 mod no_panic;
 mod permissions;
+#[cfg(feature = "client")]
+mod remote;
+#[cfg(feature = "client")]
+mod session;
 mod support;
 mod vectors;
 mod verify;

@@ -55,3 +55,26 @@ pub(crate) fn hs256_raw(payload: &Value) -> String {
             .unwrap();
     format!("{message}.{signature}")
 }
+
+/// An HS256 token over a payload given as JSON text, for numbers `serde_json::Value` cannot
+/// hold (`1e400`, `18446744073709551616`).
+pub(crate) fn hs256_raw_text(payload: &str) -> String {
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let header = b64.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let body = b64.encode(payload.as_bytes());
+    let message = format!("{header}.{body}");
+    let key = jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes());
+    let signature =
+        jsonwebtoken::crypto::sign(message.as_bytes(), &key, jsonwebtoken::Algorithm::HS256)
+            .unwrap();
+    format!("{message}.{signature}")
+}
+
+/// The current time in whole epoch seconds.
+pub(crate) fn now_secs() -> i64 {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    i64::try_from(secs).unwrap()
+}

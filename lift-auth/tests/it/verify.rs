@@ -407,6 +407,7 @@ fn secrets_never_show_in_debug() {
         format!("{err:?}"),
         err.to_string(),
         format!("{:?}", lift_auth::Token::new(token.clone())),
+        #[cfg(feature = "client")]
         format!("{:?}", lift_auth::Secret::new(SECRET)),
     ] {
         assert!(!text.contains(SECRET), "{text}");

@@ -4,7 +4,6 @@ use lift_sdk_core::Error;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::send_data;
 use crate::client::MemoryClient;
 use crate::model::marketing::{
     CausalAnalysis, CausalExperimentData, CausalIngestResult, MarketingCalendar,
@@ -43,7 +42,7 @@ impl MemoryClient {
     ) -> Result<MarketingIngestResult, Error> {
         request.validate()?;
         let call = self.transport.post("/marketing/ingest").json(&request);
-        send_data(call, "POST /marketing/ingest").await
+        call.send_data().await
     }
 
     /// Searches marketing data (`POST /marketing/search`); read-only, so retried like a `GET`.
@@ -64,7 +63,7 @@ impl MemoryClient {
             .post("/marketing/search")
             .json(&request)
             .idempotent(true);
-        send_data(call, "POST /marketing/search").await
+        call.send_data().await
     }
 
     /// Aggregated marketing insights (`POST /marketing/insights`).
@@ -82,7 +81,7 @@ impl MemoryClient {
             .post("/marketing/insights")
             .json(&request)
             .idempotent(true);
-        send_data(call, "POST /marketing/insights").await
+        call.send_data().await
     }
 
     /// The marketing calendar of `year`, one dimension per day
@@ -94,7 +93,7 @@ impl MemoryClient {
     pub async fn marketing_calendar(&self, year: i32) -> Result<MarketingCalendar, Error> {
         let year = year.to_string();
         let call = self.transport.get(["marketing", "calendar", year.as_str()]);
-        send_data(call, "GET /marketing/calendar/{year}").await
+        call.send_data().await
     }
 
     /// Aggregated marketing data shaped for causal analysis of `target_metric`
@@ -119,7 +118,7 @@ impl MemoryClient {
             .query(&[("target_metric", target_metric)])
             .json(&request)
             .idempotent(true);
-        send_data(call, "POST /marketing/export/causal").await
+        call.send_data().await
     }
 
     /// Transforms marketing data without storing it (`POST /marketing/transform`), with an
@@ -160,7 +159,7 @@ impl MemoryClient {
             .post("/marketing/transform")
             .json(&body)
             .idempotent(true);
-        send_data(call, "POST /marketing/transform").await
+        call.send_data().await
     }
 
     /// Stores one causal marketing record (`POST /api/v1/marketing/ingest/causal`).
@@ -191,7 +190,7 @@ impl MemoryClient {
             .transport
             .post("/api/v1/marketing/ingest/causal")
             .json(&record);
-        send_data(call, "POST /api/v1/marketing/ingest/causal").await
+        call.send_data().await
     }
 
     /// The data points of a causal experiment
@@ -211,7 +210,7 @@ impl MemoryClient {
         let call = self
             .transport
             .get(["api", "v1", "marketing", "causal", experiment_id]);
-        send_data(call, "GET /api/v1/marketing/causal/{experiment_id}").await
+        call.send_data().await
     }
 
     /// The confounders of `platform`'s data from `start` to `end` (`YYYY-MM-DD`)
@@ -235,7 +234,7 @@ impl MemoryClient {
             ("date_range_start", start),
             ("date_range_end", end),
         ]);
-        send_data(call, "GET /api/v1/marketing/confounders").await
+        call.send_data().await
     }
 
     /// Runs a causal analysis over stored marketing data
@@ -255,6 +254,6 @@ impl MemoryClient {
             .post("/api/v1/marketing/causal/search")
             .json(request)
             .idempotent(true);
-        send_data(call, "POST /api/v1/marketing/causal/search").await
+        call.send_data().await
     }
 }

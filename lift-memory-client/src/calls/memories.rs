@@ -2,13 +2,13 @@
 
 use lift_sdk_core::Error;
 
-use super::{send_data, send_data_with_metadata};
+use super::send_data_with_metadata;
 use crate::client::MemoryClient;
 use crate::model::insights::MemoryInsights;
 use crate::model::search::{BatchSearchResult, SearchResponse};
 use crate::model::store::StoreResult;
 use crate::request::{BatchSearchRequest, SearchRequest, StoreRequest};
-use crate::search_type::SearchType;
+use lift_sdk_core::SearchType;
 
 impl MemoryClient {
     /// Stores a memory (`POST /store`) and returns its id.
@@ -43,7 +43,7 @@ impl MemoryClient {
         let request = request.into();
         request.validate()?;
         let call = self.transport.post("/store").json(&request);
-        send_data_with_metadata(call, "POST /store").await
+        send_data_with_metadata(call).await
     }
 
     /// Searches memories (`POST /search`) with the request's search type.
@@ -67,8 +67,7 @@ impl MemoryClient {
     /// the service is `Status` with the validation items in
     /// [`api_error`](lift_sdk_core::Error::api_error)) and `Decode` for a malformed answer.
     pub async fn search(&self, request: impl Into<SearchRequest>) -> Result<SearchResponse, Error> {
-        self.search_at("/search", "POST /search", request.into())
-            .await
+        self.search_at("/search", request.into()).await
     }
 
     /// Searches through the dedicated neural route (`POST /search/neural`); the request's
@@ -82,8 +81,7 @@ impl MemoryClient {
         request: impl Into<SearchRequest>,
     ) -> Result<SearchResponse, Error> {
         let request = request.into().with_search_type(SearchType::Neural);
-        self.search_at("/search/neural", "POST /search/neural", request)
-            .await
+        self.search_at("/search/neural", request).await
     }
 
     /// Searches through the dedicated conceptual route (`POST /search/conceptual`); the
@@ -97,8 +95,7 @@ impl MemoryClient {
         request: impl Into<SearchRequest>,
     ) -> Result<SearchResponse, Error> {
         let request = request.into().with_search_type(SearchType::Conceptual);
-        self.search_at("/search/conceptual", "POST /search/conceptual", request)
-            .await
+        self.search_at("/search/conceptual", request).await
     }
 
     /// Searches through the dedicated knowledge route (`POST /search/knowledge`); the
@@ -112,19 +109,13 @@ impl MemoryClient {
         request: impl Into<SearchRequest>,
     ) -> Result<SearchResponse, Error> {
         let request = request.into().with_search_type(SearchType::Knowledge);
-        self.search_at("/search/knowledge", "POST /search/knowledge", request)
-            .await
+        self.search_at("/search/knowledge", request).await
     }
 
-    async fn search_at(
-        &self,
-        path: &str,
-        route: &str,
-        request: SearchRequest,
-    ) -> Result<SearchResponse, Error> {
+    async fn search_at(&self, path: &str, request: SearchRequest) -> Result<SearchResponse, Error> {
         request.validate()?;
         let call = self.transport.post(path).json(&request).idempotent(true);
-        send_data_with_metadata(call, route).await
+        send_data_with_metadata(call).await
     }
 
     /// Runs several searches as one workflow (`POST /search/batch`): the body is a bare
@@ -156,7 +147,7 @@ impl MemoryClient {
             .query(&request.params)
             .json(&request.queries)
             .idempotent(true);
-        send_data_with_metadata(call, "POST /search/batch").await
+        send_data_with_metadata(call).await
     }
 
     /// Analytics over the caller's organisation's memories (`GET /insights`).
@@ -165,6 +156,6 @@ impl MemoryClient {
     ///
     /// The transport's errors, and `Decode` for a malformed answer.
     pub async fn insights(&self) -> Result<MemoryInsights, Error> {
-        send_data(self.transport.get("/insights"), "GET /insights").await
+        self.transport.get("/insights").send_data().await
     }
 }

@@ -1,9 +1,10 @@
-//! Contexts, conceptual spaces and the service's own figures.
+//! Contexts, conceptual spaces and the service's own figures (`health` and `ready` are
+//! the shared ones of `lift_auth::impl_service_client!`).
 
 use http::Method;
-use lift_sdk_core::{Error, Readiness, ServiceHealth, http};
+use lift_sdk_core::{Error, http};
 
-use super::{send_data, send_data_with_metadata};
+use super::send_data_with_metadata;
 use crate::client::MemoryClient;
 use crate::model::context::{ContextDeleted, ContextStats, MemoryContext};
 use crate::model::info::ServiceInfo;
@@ -11,26 +12,6 @@ use crate::model::metrics::PerformanceMetrics;
 use crate::model::spaces::{ConceptualSpace, ConceptualSpaces};
 
 impl MemoryClient {
-    /// Liveness (`GET /health`). Memory answers 200 both `healthy` and `degraded`: read
-    /// [`status`](ServiceHealth::status), and the dependency strings, to tell them apart.
-    ///
-    /// # Errors
-    ///
-    /// The transport's errors, and `Decode` for a body that is not a health object.
-    pub async fn health(&self) -> Result<ServiceHealth, Error> {
-        self.transport.get("/health").send_json().await
-    }
-
-    /// Readiness (`GET /ready`). A service that is not ready answers 503, returned as an
-    /// error of kind `Status`.
-    ///
-    /// # Errors
-    ///
-    /// The transport's errors, including that 503.
-    pub async fn ready(&self) -> Result<Readiness, Error> {
-        self.transport.get("/ready").send_json().await
-    }
-
     /// The service's self-description (`GET /`).
     ///
     /// Sent with a trailing slash (`{gateway}/memory/`): without it the gateway answers a
@@ -45,7 +26,10 @@ impl MemoryClient {
             let path = format!("{}/", url.path());
             url.set_path(&path);
         }
-        send_data(self.transport.request_url(Method::GET, url), "GET /").await
+        self.transport
+            .request_url(Method::GET, url)
+            .send_data()
+            .await
     }
 
     /// Initialises the caller's organisation's memory context for `domain`
@@ -67,7 +51,7 @@ impl MemoryClient {
             .transport
             .post("/context/initialize")
             .query(&[("domain", &domain)]);
-        send_data(call, "POST /context/initialize").await
+        call.send_data().await
     }
 
     /// Context counts for the whole service (`GET /context/stats`).
@@ -76,7 +60,7 @@ impl MemoryClient {
     ///
     /// The transport's errors, and `Decode` for a malformed answer.
     pub async fn context_stats(&self) -> Result<ContextStats, Error> {
-        send_data(self.transport.get("/context/stats"), "GET /context/stats").await
+        self.transport.get("/context/stats").send_data().await
     }
 
     /// Deactivates an organisation's memory context (`DELETE /context/{org_id}`); nothing is
@@ -92,7 +76,7 @@ impl MemoryClient {
             return Err(Error::invalid_input("org id must not be empty"));
         }
         let call = self.transport.delete(["context", org_id]);
-        send_data(call, "DELETE /context/{org_id}").await
+        call.send_data().await
     }
 
     /// Creates a conceptual space (`POST /conceptual-spaces/create?name=…`, the body a bare
@@ -132,7 +116,7 @@ impl MemoryClient {
             .post("/conceptual-spaces/create")
             .query(&[("name", &name)])
             .json(&dimensions);
-        send_data_with_metadata(call, "POST /conceptual-spaces/create").await
+        send_data_with_metadata(call).await
     }
 
     /// Every conceptual space the service holds (`GET /conceptual-spaces`); the reference
@@ -143,7 +127,7 @@ impl MemoryClient {
     /// The transport's errors, and `Decode` for a malformed answer.
     pub async fn conceptual_spaces(&self) -> Result<ConceptualSpaces, Error> {
         let call = self.transport.get("/conceptual-spaces");
-        send_data(call, "GET /conceptual-spaces").await
+        call.send_data().await
     }
 
     /// The service's performance figures (`GET /performance/metrics`).
@@ -153,6 +137,6 @@ impl MemoryClient {
     /// The transport's errors, and `Decode` for a malformed answer.
     pub async fn performance_metrics(&self) -> Result<PerformanceMetrics, Error> {
         let call = self.transport.get("/performance/metrics");
-        send_data(call, "GET /performance/metrics").await
+        call.send_data().await
     }
 }

@@ -2,7 +2,6 @@
 
 use lift_sdk_core::Error;
 
-use super::send_data;
 use crate::client::MemoryClient;
 use crate::ids::WorkflowId;
 use crate::model::workflow::{Workflow, WorkflowRequest, WorkflowStatus};
@@ -37,22 +36,19 @@ impl MemoryClient {
         if let Some(metadata) = &request.metadata {
             call = call.json(metadata);
         }
-        send_data(call, "POST /workflows/create").await
+        call.send_data().await
     }
 
     /// A workflow's status (`GET /workflows/{workflow_id}/status`).
     ///
     /// # Errors
     ///
-    /// `InvalidInput`, before anything is sent, for a blank id; otherwise the transport's
+    /// `InvalidInput`, before anything is sent, for an id that is not a safe path segment
+    /// (see [`WorkflowId`]); otherwise the transport's
     /// errors and `Decode` for a malformed answer.
     pub async fn workflow_status(&self, workflow_id: &WorkflowId) -> Result<WorkflowStatus, Error> {
-        if workflow_id.as_str().trim().is_empty() {
-            return Err(Error::invalid_input("workflow id must not be empty"));
-        }
-        let call = self
-            .transport
-            .get(["workflows", workflow_id.as_str(), "status"]);
-        send_data(call, "GET /workflows/{workflow_id}/status").await
+        let id = workflow_id.as_path_segment()?;
+        let call = self.transport.get(["workflows", id, "status"]);
+        call.send_data().await
     }
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::request::{DEFAULT_LIMIT, MAX_LIMIT};
-use crate::search_type::SearchType;
+use lift_sdk_core::SearchType;
 
 /// A marketing data source (the reference's `DataSource`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -8,25 +8,26 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::metadata::{ResponseMetadata, WithMetadata};
-use super::{millis, null_default, seconds};
 use crate::ids::{MemoryId, SpaceId, WorkflowId};
-use crate::search_type::SearchType;
+use lift_sdk_core::SearchType;
+use lift_sdk_core::decode::{millis, null_as_default, seconds};
 
 /// The answer to a search: the hits, how many, and how long the service took.
 ///
 /// The envelope's `metadata` (with memory's `correlation_id`) is kept in
 /// [`metadata`](Self::metadata).
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct SearchResponse {
     /// The hits, best first.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub results: Vec<SearchHit>,
     /// How many hits were returned.
     #[serde(default)]
     pub count: u64,
     /// The strategy the service used.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub search_type: SearchType,
     /// The service's own time for the search (`duration`, seconds on the wire).
     #[serde(default, deserialize_with = "seconds")]
@@ -37,7 +38,12 @@ pub struct SearchResponse {
     /// The envelope's metadata.
     #[serde(skip)]
     pub metadata: ResponseMetadata,
+    /// Fields sent with another type than this SDK expects, kept as sent.
+    #[serde(skip)]
+    pub mistyped: Map<String, Value>,
 }
+
+lift_sdk_core::tolerant_deserialize!(SearchResponse, mistyped);
 
 impl SearchResponse {
     /// Memory's `correlation_id` for this search, from the envelope's metadata.
@@ -61,22 +67,25 @@ impl WithMetadata for SearchResponse {
 
 /// One memory found by a search (the service's `MemorySearchResult`).
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct SearchHit {
-    /// The memory's id.
+    /// The memory's id (empty when the service sent none: one odd hit never fails the
+    /// others).
+    #[serde(default, deserialize_with = "null_as_default")]
     pub id: MemoryId,
     /// The stored text.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub content: String,
     /// The relevance score; higher is better.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub score: f64,
     /// The stored metadata: the caller's keys plus the service's (`memory_type`, `source`,
     /// `organization_id`, `timestamp`, `has_embedding`, …).
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub metadata: Map<String, Value>,
     /// The memory type, such as `general`.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub memory_type: String,
     /// When the memory was stored.
     #[serde(default)]
@@ -87,10 +96,16 @@ pub struct SearchHit {
     /// The embedding similarity, when the service says.
     #[serde(default)]
     pub embedding_similarity: Option<f64>,
+    /// Fields sent with another type than this SDK expects, kept as sent.
+    #[serde(skip)]
+    pub mistyped: Map<String, Value>,
 }
+
+lift_sdk_core::tolerant_deserialize!(SearchHit, mistyped);
 
 /// The conceptual space a [`SearchHit`] belongs to.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ConceptualSpaceRef {
     /// The space's id.
@@ -100,16 +115,22 @@ pub struct ConceptualSpaceRef {
     #[serde(default)]
     pub name: Option<String>,
     /// The space's dimensions.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub dimensions: Vec<String>,
+    /// Fields sent with another type than this SDK expects, kept as sent.
+    #[serde(skip)]
+    pub mistyped: Map<String, Value>,
 }
+
+lift_sdk_core::tolerant_deserialize!(ConceptualSpaceRef, mistyped);
 
 /// Cache and timing figures sent with a search.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct SearchPerformance {
     /// The embedding cache's hit rate, 0 to 1.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub cache_hit_rate: f64,
     /// The mean operation time (`average_operation_time_ms` on the wire).
     #[serde(
@@ -119,22 +140,28 @@ pub struct SearchPerformance {
     )]
     pub average_operation_time: Duration,
     /// How many conceptual spaces the service holds.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub conceptual_spaces_available: u64,
+    /// Fields sent with another type than this SDK expects, kept as sent.
+    #[serde(skip)]
+    pub mistyped: Map<String, Value>,
 }
+
+lift_sdk_core::tolerant_deserialize!(SearchPerformance, mistyped);
 
 /// The answer to a batch search, run by the service as one workflow.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct BatchSearchResult {
     /// The workflow that ran the searches.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub workflow_id: WorkflowId,
     /// Each task's result, by task id, as the service's orchestrator reports it.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub results: BTreeMap<String, Value>,
     /// How many queries were processed.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub queries_processed: u64,
     /// The orchestrator's execution time (`execution_time_ms` on the wire).
     #[serde(default, rename = "execution_time_ms", deserialize_with = "millis")]
@@ -145,7 +172,12 @@ pub struct BatchSearchResult {
     /// The envelope's metadata.
     #[serde(skip)]
     pub metadata: ResponseMetadata,
+    /// Fields sent with another type than this SDK expects, kept as sent.
+    #[serde(skip)]
+    pub mistyped: Map<String, Value>,
 }
+
+lift_sdk_core::tolerant_deserialize!(BatchSearchResult, mistyped);
 
 impl WithMetadata for BatchSearchResult {
     fn set_metadata(&mut self, metadata: ResponseMetadata) {

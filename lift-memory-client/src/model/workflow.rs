@@ -3,8 +3,8 @@
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::null_default;
 use crate::ids::WorkflowId;
+use lift_sdk_core::decode::null_as_default;
 
 /// A workflow to create (`POST /workflows/create`): its name, sent as the `name` query
 /// parameter, and optional metadata, sent as the whole body (a bare JSON object, not wrapped
@@ -72,26 +72,33 @@ impl From<String> for WorkflowRequest {
 
 /// A created workflow, as `POST /workflows/create` answers it.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Workflow {
     /// The new workflow's id.
     pub workflow_id: WorkflowId,
     /// Its name.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
     /// The organisation it belongs to.
     #[serde(default)]
     pub org_id: Option<String>,
     /// The metadata it was created with.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub metadata: Map<String, Value>,
+    /// Fields sent with another type than this SDK expects, kept as sent.
+    #[serde(skip)]
+    pub mistyped: Map<String, Value>,
 }
+
+lift_sdk_core::tolerant_deserialize!(Workflow, mistyped);
 
 /// A workflow's status, as the orchestrator reports it (`GET /workflows/{id}/status`).
 ///
 /// `status` is typed; the orchestrator's other figures vary between versions and are kept
 /// in [`details`](Self::details).
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct WorkflowStatus {
     /// The workflow's id, when the orchestrator repeats it.
@@ -104,3 +111,5 @@ pub struct WorkflowStatus {
     #[serde(flatten)]
     pub details: Map<String, Value>,
 }
+
+lift_sdk_core::tolerant_deserialize!(WorkflowStatus, details);

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use lift_auth::{Role, StaticToken, UserContext, UserContextHeaders};
-use lift_memory_client::MemoryClient;
+use lift_auth::{Caller, Role, StaticToken, Token, UserContext, UserContextHeaders};
+use lift_memory_client::{ErrorKind, MemoryClient};
 use lift_sdk_core::Transport;
 use lift_testkit::openapi::{CheckedServer, Service};
 use serde_json::json;
@@ -191,4 +191,63 @@ async fn for_user_takes_a_token_or_a_user_context() {
 
     // Assert
     assert_eq!((by_token.total_contexts, by_context.total_contexts), (1, 2));
+}
+
+#[tokio::test]
+async fn a_caller_with_only_a_user_context_is_refused_through_the_gateway_before_sending() {
+    // Arrange: a gateway client, and a caller known only by their user context. Before,
+    // the headers were stripped and the call went out with no identity (a 401).
+    let server = CheckedServer::start(Service::Memory).await;
+    let shared = MemoryClient::through_gateway(transport(&format!("{}/memory", server.uri())));
+    let context = UserContext::new("user-7", "org-7");
+
+    // Act
+    let by_user = shared.for_user(&context).context_stats().await.unwrap_err();
+    let by_context = shared.for_context(&context).search("q").await.unwrap_err();
+
+    // Assert: nothing was sent, and the error says what is missing.
+    assert!(received(&server).await.is_empty());
+    for err in [by_user, by_context] {
+        assert_eq!(err.kind(), ErrorKind::Auth, "{err}");
+        assert!(err.to_string().contains("no bearer token"), "{err}");
+        assert!(err.to_string().contains("gateway"), "{err}");
+    }
+}
+
+#[tokio::test]
+async fn a_caller_with_both_forms_sends_the_token_to_the_gateway_and_the_context_directly() {
+    // Arrange: one handler's caller, as the gateway delivered them (token and headers).
+    let server = CheckedServer::start(Service::Memory).await;
+    let stats = envelope(json!({"total_contexts": 1}), json!(null));
+    Mock::given(method("GET"))
+        .and(path("/memory/context/stats"))
+        .and(header("authorization", "Bearer caller-token"))
+        .and(Absent(&CONTEXT_HEADERS))
+        .respond_with(stats.clone())
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/context/stats"))
+        .and(header("authorization", "Bearer caller-token"))
+        .and(header("x-user-id", "user-7"))
+        .and(header("x-org-id", "org-7"))
+        .and(HeaderIs("x-user-roles", "admin"))
+        .respond_with(stats)
+        .expect(1)
+        .mount(&server)
+        .await;
+    let gateway = MemoryClient::through_gateway(transport(&format!("{}/memory", server.uri())));
+    let direct = MemoryClient::new(transport(&server.uri()));
+    let caller = Caller::new(
+        Token::new("caller-token"),
+        UserContext::new("user-7", "org-7").with_roles([Role::Admin]),
+    );
+
+    // Act
+    gateway.for_user(&caller).context_stats().await.unwrap();
+    direct.for_user(&caller).context_stats().await.unwrap();
+
+    // Assert: each request matched its mock.
+    assert_eq!(received(&server).await.len(), 2);
 }

@@ -60,7 +60,7 @@ async fn ingest_sends_the_ingestion_request_and_decodes_the_stored_entries() {
         let entry = &result.stored_entries[0];
         assert_eq!(
             entry.memory_id,
-            Some(MemoryId::new("memory_o_1.5")),
+            Some(MemoryId::new("memory_o_1.5").unwrap()),
             "{mode:?}"
         );
         assert_eq!(entry.metrics["spend"], 120.5);
@@ -308,7 +308,10 @@ async fn a_causal_record_is_sent_as_given_and_the_answer_decodes() {
         .await
         .unwrap();
 
-    assert_eq!(stored.memory_id, Some(MemoryId::new("memory_org-1_1.5")));
+    assert_eq!(
+        stored.memory_id,
+        Some(MemoryId::new("memory_org-1_1.5").unwrap())
+    );
     assert_eq!(stored.platform.as_deref(), Some("meta_business"));
     assert_eq!(stored.quality_score, Some(0.9));
     assert_eq!(stored.duration, Duration::from_millis(20));

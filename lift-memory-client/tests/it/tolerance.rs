@@ -125,27 +125,47 @@ async fn a_store_answer_without_a_memory_id_is_a_decode_error() {
         .unwrap_err();
 
     assert_eq!(store.kind(), ErrorKind::Decode);
-    assert!(store.to_string().contains("POST /store"), "{store}");
+    assert!(store.to_string().contains("/store"), "{store}");
+    assert!(
+        store.to_string().contains("data is null or missing"),
+        "{store}"
+    );
     assert_eq!(space.kind(), ErrorKind::Decode);
     let source = std::error::Error::source(&space).unwrap().to_string();
     assert!(source.contains("space_id"), "{source}");
 }
 
 #[tokio::test]
-async fn a_malformed_answer_is_a_decode_error_naming_the_path() {
+async fn a_mistyped_field_is_kept_raw_and_never_fails_the_other_hits() {
     let h = Harness::start(Mode::Gateway).await;
     h.given("POST", "/search")
         .respond_with(envelope(
-            json!({"results": [{"id": "m", "score": "high"}]}),
+            json!({"results": [
+                {"id": "m", "score": "high", "metadata": null},
+                {"content": "no id", "score": 0.2, "timestamp": "yesterday"},
+                {"id": "ok", "score": 0.5, "embedding_similarity": "n/a"}
+            ], "count": "3", "duration": "0.5", "search_type": 7}),
             json!(null),
         ))
         .mount(&h.server)
         .await;
 
-    let err = h.client.search("x").await.unwrap_err();
+    let found = h.client.search("x").await.unwrap();
 
-    assert_eq!(err.kind(), ErrorKind::Decode);
-    assert!(err.to_string().contains("data.results[0].score"), "{err}");
+    let [high, no_id, ok] = &found.results[..] else {
+        panic!("three hits")
+    };
+    assert_eq!(high.score, 0.0);
+    assert_eq!(high.mistyped["score"], "high");
+    assert!(high.metadata.is_empty() && !high.mistyped.contains_key("metadata"));
+    assert!(no_id.id.is_empty() && no_id.content == "no id");
+    assert_eq!(no_id.mistyped["timestamp"], "yesterday");
+    assert_eq!((ok.id.as_str(), ok.score), ("ok", 0.5));
+    assert_eq!(ok.mistyped["embedding_similarity"], "n/a");
+    assert_eq!(found.count, 0);
+    assert_eq!(found.mistyped["count"], "3");
+    assert_eq!(found.duration, std::time::Duration::from_millis(500));
+    assert_eq!(found.search_type, SearchType::Other("7".to_owned()));
 }
 
 #[tokio::test]
@@ -197,5 +217,16 @@ async fn error_bodies_of_every_shape_are_typed() {
     assert_eq!(
         redirect.location(),
         Some("http://memory:8003/conceptual-spaces")
+    );
+}
+
+#[test]
+fn the_search_type_is_the_core_one() {
+    // One `SearchType` across the clients: the registry's manifests use the same type.
+    let sent: lift_sdk_core::SearchType = SearchType::Conceptual;
+    let request = lift_memory_client::SearchRequest::new("q").search_type(sent);
+    assert_eq!(
+        serde_json::to_value(&request).unwrap()["search_type"],
+        "conceptual"
     );
 }

@@ -2,11 +2,13 @@
 
 use lift_sdk_core::{Error, http};
 use serde::Deserialize;
+use serde_json::{Map, Value};
 
 use super::RegistryClient;
 
 /// The registry's self-description, as `GET /` answers it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct RegistryInfo {
     /// The service's version, such as `1.0.0`.
@@ -18,7 +20,12 @@ pub struct RegistryInfo {
     /// Where its API docs are, such as `/docs`.
     #[serde(default)]
     pub docs: Option<String>,
+    /// Fields sent with another type than this SDK expects, kept as sent.
+    #[serde(skip)]
+    pub mistyped: Map<String, Value>,
 }
+
+lift_sdk_core::tolerant_deserialize!(RegistryInfo, mistyped);
 
 impl RegistryClient {
     /// The registry's version and how many modules it holds (`GET /`).

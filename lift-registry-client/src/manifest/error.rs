@@ -10,9 +10,9 @@ type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 /// [`field`](Self::field) names the offending field (for example `version`,
 /// `permissions[2]` or `memory_requirements.search_types[0]`) when there is one, and so
 /// does the message. When a manifest is refused by
-/// [`RegistryClient::register`](crate::RegistryClient::register), this error becomes a
-/// [`lift_sdk_core::Error`] of kind [`InvalidInput`](lift_sdk_core::ErrorKind::InvalidInput) with
-/// the same message.
+/// [`RegistryClient::register`](crate::RegistryClient::register), this error becomes the
+/// source of a [`lift_sdk_core::Error`] of kind
+/// [`InvalidInput`](lift_sdk_core::ErrorKind::InvalidInput).
 ///
 /// ```
 /// use lift_registry_client::{ManifestErrorKind, ModuleManifest};
@@ -127,16 +127,15 @@ impl StdError for ManifestError {
 }
 
 impl From<ManifestError> for lift_sdk_core::Error {
-    /// An error of kind [`InvalidInput`](lift_sdk_core::ErrorKind::InvalidInput) with the same
-    /// message and source: the manifest was refused before anything was sent.
+    /// An error of kind [`InvalidInput`](lift_sdk_core::ErrorKind::InvalidInput) whose
+    /// [`source()`](StdError::source) is the `ManifestError` itself, so
+    /// [`field()`](ManifestError::field) stays reachable by downcasting: the manifest was
+    /// refused before anything was sent.
     fn from(err: ManifestError) -> Self {
-        let ManifestError {
-            message, source, ..
-        } = err;
-        let converted = Self::invalid_input(message);
-        match source {
-            Some(source) => converted.with_source(source),
-            None => converted,
-        }
+        let message = match err.field() {
+            Some(field) => format!("manifest refused at `{field}`"),
+            None => "manifest refused".to_owned(),
+        };
+        Self::invalid_input(message).with_source(err)
     }
 }

@@ -13,7 +13,9 @@ use serde_json::{Map, Value};
 
 pub use builder::ModuleManifestBuilder;
 pub use error::{ManifestError, ManifestErrorKind};
-pub use parts::{ManifestMetadata, MemoryRequirements, SearchType, UiComponent, UiComponentKind};
+use parts::METADATA_KEYS;
+pub use parts::{ManifestMetadata, MemoryRequirements, UiComponent, UiComponentKind};
+use validate::check_mistyped;
 pub(crate) use validate::{
     check_memory_requirements, check_name, check_path, check_permissions, check_ui_components,
     check_version, normalize_base_url,
@@ -152,7 +154,9 @@ impl ModuleManifest {
 
     /// Checks every typed field: a non-blank `name`; a semver `version`; an http(s)
     /// `base_url` when there is one; `health_endpoint` and `api_prefix` starting with `/`;
-    /// well-formed permissions (also those of UI components); known search types.
+    /// well-formed permissions (also those of UI components); known search types; no
+    /// field of `memory_requirements`, `ui_components` or `metadata` with the wrong type
+    /// (decoding keeps such a value raw in the part's `extra`).
     ///
     /// # Errors
     ///
@@ -174,7 +178,11 @@ impl ModuleManifest {
         if let Some(requirements) = &self.memory_requirements {
             check_memory_requirements("memory_requirements", requirements)?;
         }
-        check_ui_components("ui_components", &self.ui_components)
+        check_ui_components("ui_components", &self.ui_components)?;
+        match &self.metadata {
+            Some(metadata) => check_mistyped("metadata", &metadata.extra, METADATA_KEYS),
+            None => Ok(()),
+        }
     }
 
     /// [`validate`](Self::validate), and a `base_url` is present: what registering needs.

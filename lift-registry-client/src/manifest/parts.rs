@@ -1,25 +1,29 @@
 //! The typed parts of a manifest: memory requirements, UI components and metadata.
 
+use lift_sdk_core::SearchType;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::string_enum::string_enum;
+/// The typed keys of [`MemoryRequirements`], [`UiComponent`] and [`ManifestMetadata`]: a
+/// key of these found in `extra` was sent with another type (validation refuses it).
+pub(crate) const MEMORY_REQUIREMENTS_KEYS: &[&str] = &[
+    "read_access",
+    "write_access",
+    "search_types",
+    "memory_types",
+];
+pub(crate) const UI_COMPONENT_KEYS: &[&str] =
+    &["name", "path", "permissions", "description", "type"];
+pub(crate) const METADATA_KEYS: &[&str] = &[
+    "description",
+    "author",
+    "category",
+    "tags",
+    "documentation_url",
+    "support_contact",
+];
 
-string_enum! {
-    /// A memory search type a module may use (`search_type` of the memory service).
-    pub enum SearchType {
-        /// `hybrid`: the memory service's default.
-        Hybrid => "hybrid",
-        /// `neural`: embedding similarity.
-        Neural => "neural",
-        /// `conceptual`: conceptual-space matching.
-        Conceptual => "conceptual",
-        /// `knowledge`: knowledge-graph search.
-        Knowledge => "knowledge",
-    }
-}
-
-string_enum! {
+lift_sdk_core::string_enum! {
     /// The kind of a UI component (`type` in `module.json`).
     pub enum UiComponentKind {
         /// `dashboard`.
@@ -33,8 +37,12 @@ string_enum! {
 
 /// What a module needs from the memory service (`memory_requirements`).
 ///
-/// Unknown keys are kept in [`extra`](Self::extra) and written back.
+/// Unknown keys are kept in [`extra`](Self::extra) and written back, and so is a known key
+/// sent with another type (another client may have stored `"tags": "analytics"`): it is kept
+/// raw in `extra`, written back as it came, and the typed field takes its default. `null`
+/// reads as the default.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct MemoryRequirements {
     /// Whether the module reads memory.
@@ -50,10 +58,12 @@ pub struct MemoryRequirements {
     /// The memory types the module stores or reads, e.g. `general`.
     #[serde(default)]
     pub memory_types: Vec<String>,
-    /// Every other key, kept as read.
+    /// Every other key, and any typed key sent with another type, kept as read.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+lift_sdk_core::tolerant_deserialize!(MemoryRequirements, extra, serialize);
 
 impl MemoryRequirements {
     /// Requirements with the given access flags and no search or memory types.
@@ -83,8 +93,12 @@ impl MemoryRequirements {
 
 /// A UI component a module contributes (`ui_components[]`).
 ///
-/// Unknown keys are kept in [`extra`](Self::extra) and written back.
+/// Unknown keys are kept in [`extra`](Self::extra) and written back, and so is a known key
+/// sent with another type (another client may have stored `"tags": "analytics"`): it is kept
+/// raw in `extra`, written back as it came, and the typed field takes its default. `null`
+/// reads as the default.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct UiComponent {
     /// The component's name, e.g. `Attribution Dashboard`.
@@ -102,10 +116,12 @@ pub struct UiComponent {
     /// `dashboard`, `widget` or `page` (`type` on the wire).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<UiComponentKind>,
-    /// Every other key, kept as read.
+    /// Every other key, and any typed key sent with another type, kept as read.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+lift_sdk_core::tolerant_deserialize!(UiComponent, extra, serialize);
 
 impl UiComponent {
     /// A component with a name and a path.
@@ -142,8 +158,12 @@ impl UiComponent {
 
 /// Descriptive metadata of a module (`metadata`).
 ///
-/// Unknown keys are kept in [`extra`](Self::extra) and written back.
+/// Unknown keys are kept in [`extra`](Self::extra) and written back, and so is a known key
+/// sent with another type (another client may have stored `"tags": "analytics"`): it is kept
+/// raw in `extra`, written back as it came, and the typed field takes its default. `null`
+/// reads as the default.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ManifestMetadata {
     /// A human description.
@@ -164,10 +184,12 @@ pub struct ManifestMetadata {
     /// Who to contact for support.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_contact: Option<String>,
-    /// Every other key, kept as read.
+    /// Every other key, and any typed key sent with another type, kept as read.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+lift_sdk_core::tolerant_deserialize!(ManifestMetadata, extra, serialize);
 
 impl ManifestMetadata {
     /// Empty metadata.

@@ -1,7 +1,9 @@
 //! The field checks shared by manifests and updates.
 
 use super::error::ManifestError;
-use super::parts::{MemoryRequirements, UiComponent};
+use serde_json::{Map, Value};
+
+use super::parts::{MEMORY_REQUIREMENTS_KEYS, MemoryRequirements, UI_COMPONENT_KEYS, UiComponent};
 
 /// `name` must not be blank.
 pub(crate) fn check_name(name: &str) -> Result<(), ManifestError> {
@@ -111,11 +113,28 @@ pub(crate) fn check_permissions(field: &str, permissions: &[String]) -> Result<(
     Ok(())
 }
 
-/// Every search type is one the memory service knows.
+/// No typed key of a part sits in its `extra`: decoding keeps a key sent with another type
+/// there (`"read_access": "yes"`), which a manifest must not register with.
+pub(crate) fn check_mistyped(
+    field: &str,
+    extra: &Map<String, Value>,
+    keys: &[&str],
+) -> Result<(), ManifestError> {
+    match keys.iter().find(|key| extra.contains_key(**key)) {
+        Some(key) => Err(ManifestError::invalid(
+            format!("{field}.{key}"),
+            format_args!("has the wrong type (`{}`)", extra[*key]),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Every search type is one the memory service knows, and no field has the wrong type.
 pub(crate) fn check_memory_requirements(
     field: &str,
     requirements: &MemoryRequirements,
 ) -> Result<(), ManifestError> {
+    check_mistyped(field, &requirements.extra, MEMORY_REQUIREMENTS_KEYS)?;
     for (i, search_type) in requirements.search_types.iter().enumerate() {
         if !search_type.is_known() {
             return Err(ManifestError::invalid(
@@ -136,6 +155,11 @@ pub(crate) fn check_ui_components(
     components: &[UiComponent],
 ) -> Result<(), ManifestError> {
     for (i, component) in components.iter().enumerate() {
+        check_mistyped(
+            &format!("{field}[{i}]"),
+            &component.extra,
+            UI_COMPONENT_KEYS,
+        )?;
         if component.name.trim().is_empty() {
             return Err(ManifestError::invalid(
                 format!("{field}[{i}].name"),

@@ -1,7 +1,9 @@
 //! Every recorded 2xx registry answer decodes into its typed value, served back exactly as
 //! recorded (duplicated `date`/`server` headers included).
 
-use lift_registry_client::{ListModules, ModuleHealth, ModuleId, ModuleRecord, ModuleUpdate};
+use lift_registry_client::{
+    ListModules, ModuleHealth, ModuleId, ModuleRecord, ModuleUpdate, Unregistered,
+};
 use lift_testkit::openapi::{CheckedServer, Service};
 use serde_json::Value;
 use wiremock::Mock;
@@ -142,7 +144,7 @@ async fn single_records_decode() {
 
         let record = mode
             .client(&server.uri())
-            .get(&ModuleId::new("7c840860-4c75-40c1-b743-675f948a4201"))
+            .get(&ModuleId::new("7c840860-4c75-40c1-b743-675f948a4201").unwrap())
             .await
             .unwrap();
 
@@ -152,7 +154,7 @@ async fn single_records_decode() {
 
 #[tokio::test]
 async fn the_other_answers_decode() {
-    let id = ModuleId::new("7c840860-4c75-40c1-b743-675f948a4201");
+    let id = ModuleId::new("7c840860-4c75-40c1-b743-675f948a4201").unwrap();
 
     let exchange = capture("72");
     let server = serve(&exchange).await;
@@ -205,7 +207,7 @@ async fn the_other_answers_decode() {
         .unregister(&id)
         .await
         .unwrap();
-    assert_eq!(gone, id);
+    assert_eq!(gone, Unregistered::Removed(id));
 }
 
 #[tokio::test]

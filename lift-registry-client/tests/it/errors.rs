@@ -1,6 +1,6 @@
 //! Every recorded non-2xx registry answer becomes the right typed error.
 
-use lift_registry_client::{Error, ListModules, ModuleId, RegistryClient};
+use lift_registry_client::{Error, ListModules, ModuleId, RegistryClient, Unregistered};
 use lift_sdk_core::{ErrorDetail, ErrorKind};
 use lift_testkit::openapi::{CheckedServer, Service};
 use wiremock::Mock;
@@ -19,7 +19,7 @@ enum Call {
 
 impl Call {
     async fn run(self, client: &RegistryClient) -> Error {
-        let id = ModuleId::new("7c840860-4c75-40c1-b743-675f948a4201");
+        let id = ModuleId::new("7c840860-4c75-40c1-b743-675f948a4201").unwrap();
         match self {
             Self::Register => client
                 .register(&capture("58").manifest())
@@ -42,7 +42,9 @@ impl Call {
 }
 
 /// The recorded error exchanges, the call that meets each, and the mode it was recorded in.
-const CASES: [(&str, Call, Mode); 12] = [
+/// (`83`, unregistering a module already gone, is not an error: see
+/// `unregistering_again_is_not_an_error`.)
+const CASES: [(&str, Call, Mode); 11] = [
     ("57", Call::Register, Mode::Gateway),
     ("60", Call::Register, Mode::Gateway),
     ("61", Call::Register, Mode::Gateway),
@@ -53,7 +55,6 @@ const CASES: [(&str, Call, Mode); 12] = [
     ("78", Call::List, Mode::Direct),
     ("80", Call::Register, Mode::Direct),
     ("81", Call::Unregister, Mode::Gateway),
-    ("83", Call::Unregister, Mode::Gateway),
     ("84", Call::Get, Mode::Gateway),
 ];
 
@@ -145,7 +146,7 @@ async fn forbidden_update_names_the_missing_role() {
     let err = Mode::Direct
         .client(&server.uri())
         .update(
-            &ModuleId::new("m-1"),
+            &ModuleId::new("m-1").unwrap(),
             &lift_registry_client::ModuleUpdate::new().version("2.0.0"),
         )
         .await
@@ -168,7 +169,7 @@ async fn a_forbidden_read_has_no_role_hint() {
 
     let err = Mode::Gateway
         .client(&server.uri())
-        .get(&ModuleId::new("m-1"))
+        .get(&ModuleId::new("m-1").unwrap())
         .await
         .unwrap_err();
 
@@ -182,4 +183,25 @@ async fn not_found_is_reported_as_such() {
 
     assert!(err.is_not_found());
     assert!(!err.is_retryable());
+}
+
+#[tokio::test]
+async fn unregistering_again_is_not_an_error() {
+    // The recorded 404 `Module not found` of a second DELETE.
+    let exchange = capture("83");
+    let server = CheckedServer::start(Service::Registry).await;
+    Mock::given(any())
+        .respond_with(exchange.response_template())
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let outcome = Mode::Gateway
+        .client(&server.uri())
+        .unregister(&ModuleId::new("7c840860-4c75-40c1-b743-675f948a4201").unwrap())
+        .await
+        .unwrap();
+
+    assert_eq!(exchange.response.status, 404);
+    assert_eq!(outcome, Unregistered::AlreadyGone);
 }

@@ -6,8 +6,10 @@
 
 mod support;
 
+mod binding;
 mod captures;
 mod errors;
+mod foreign;
 mod input;
 mod manifest;
 mod pagination;

@@ -189,3 +189,14 @@ fn the_builder_makes_a_valid_manifest_and_refuses_an_invalid_one() {
         .unwrap_err();
     assert_eq!(err.field(), Some("version"));
 }
+
+#[test]
+fn the_manifest_search_type_is_the_core_one() {
+    // One `SearchType` across the clients: the memory client re-exports the same type.
+    let declared: lift_sdk_core::SearchType = SearchType::Knowledge;
+    let requirements = MemoryRequirements::new(true, false).search_type(declared);
+    assert_eq!(
+        requirements.search_types,
+        [lift_sdk_core::SearchType::Knowledge]
+    );
+}

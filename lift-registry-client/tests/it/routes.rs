@@ -5,7 +5,7 @@ use lift_testkit::openapi::{CheckedServer, Service};
 use std::time::Duration;
 
 use lift_registry_client::{
-    ListModules, ModuleHealth, ModuleId, ModuleStatus, ModuleUpdate, SortOrder,
+    ListModules, ModuleHealth, ModuleId, ModuleStatus, ModuleUpdate, SortOrder, Unregistered,
 };
 use serde_json::json;
 use wiremock::matchers::{body_json, query_param, query_param_is_missing};
@@ -71,7 +71,8 @@ async fn register(mode: Mode) {
 }
 
 async fn register_strips_the_trailing_slash_and_sends_only_the_registry_fields(mode: Mode) {
-    // Arrange: a module.json with a trailing slash, a human id and keys the registry drops.
+    // Arrange: a module.json with a trailing slash, a human id, keys the registry drops and
+    // `capabilities`, which register as features (contract §7.4).
     let server = CheckedServer::start(Service::Registry).await;
     mode.mock("POST", "/modules")
         .and(body_json(json!({
@@ -80,7 +81,7 @@ async fn register_strips_the_trailing_slash_and_sends_only_the_registry_fields(m
             "base_url": "http://analytics:9100/base",
             "health_endpoint": "/healthz",
             "api_prefix": "/api/v1",
-            "features": ["reports"],
+            "features": ["reports", "reporting"],
             "permissions": ["analytics:read"],
             "memory_requirements": {},
             "ui_components": [],
@@ -205,7 +206,7 @@ async fn get(mode: Mode) {
 
     let module = mode
         .client(&server.uri())
-        .get(&ModuleId::new(ECHO_ID))
+        .get(&ModuleId::new(ECHO_ID).unwrap())
         .await
         .unwrap();
 
@@ -237,7 +238,7 @@ async fn update(mode: Mode) {
 
     let updated = mode
         .client(&server.uri())
-        .update(&ModuleId::new(ECHO_ID), &update)
+        .update(&ModuleId::new(ECHO_ID).unwrap(), &update)
         .await
         .unwrap();
 
@@ -257,11 +258,11 @@ async fn unregister(mode: Mode) {
 
     let gone = mode
         .client(&server.uri())
-        .unregister(&ModuleId::new(ECHO_ID))
+        .unregister(&ModuleId::new(ECHO_ID).unwrap())
         .await
         .unwrap();
 
-    assert_eq!(gone, ECHO_ID);
+    assert_eq!(gone, Unregistered::Removed(ModuleId::new(ECHO_ID).unwrap()));
 }
 
 async fn module_health(mode: Mode) {
@@ -274,7 +275,7 @@ async fn module_health(mode: Mode) {
 
     let report = mode
         .client(&server.uri())
-        .module_health(&ModuleId::new(ECHO_ID))
+        .module_health(&ModuleId::new(ECHO_ID).unwrap())
         .await
         .unwrap();
 

@@ -99,12 +99,21 @@ async fn empty_data_is_handled() {
     let client = mode.client(&server.uri());
 
     let page = client.list(&ListModules::new()).await.unwrap();
-    let gone = client.unregister(&ModuleId::new("m-1")).await.unwrap();
-    let missing = client.get(&ModuleId::new("m-1")).await.unwrap_err();
+    let gone = client
+        .unregister(&ModuleId::new("m-1").unwrap())
+        .await
+        .unwrap();
+    let missing = client
+        .get(&ModuleId::new("m-1").unwrap())
+        .await
+        .unwrap_err();
 
     assert!(page.items.is_empty());
     assert_eq!(page.next_page(), None);
-    assert_eq!(gone, "m-1");
+    assert_eq!(
+        gone,
+        lift_registry_client::Unregistered::Removed(ModuleId::new("m-1").unwrap())
+    );
     assert_eq!(missing.kind(), ErrorKind::Decode);
 }
 
@@ -124,7 +133,7 @@ async fn a_bare_envelope_without_metadata_decodes() {
 
     let report = Mode::Direct
         .client(&server.uri())
-        .module_health(&ModuleId::new("m-1"))
+        .module_health(&ModuleId::new("m-1").unwrap())
         .await
         .unwrap();
 
@@ -134,7 +143,7 @@ async fn a_bare_envelope_without_metadata_decodes() {
 }
 
 #[tokio::test]
-async fn a_malformed_body_is_a_decode_error_naming_the_path() {
+async fn a_mistyped_field_is_kept_raw_and_a_record_without_id_is_a_decode_error() {
     let server = CheckedServer::start(Service::Registry).await;
     Mode::Gateway
         .mock("GET", "/modules")
@@ -143,13 +152,18 @@ async fn a_malformed_body_is_a_decode_error_naming_the_path() {
         ))
         .mount(&server)
         .await;
+    Mode::Gateway
+        .mock("GET", "/modules/m")
+        .respond_with(envelope(&json!({"id": ["m"], "name": "x"})))
+        .mount(&server)
+        .await;
+    let client = Mode::Gateway.client(&server.uri());
 
-    let err = Mode::Gateway
-        .client(&server.uri())
-        .list(&ListModules::new())
-        .await
-        .unwrap_err();
+    let page = client.list(&ListModules::new()).await.unwrap();
+    let err = client.get(&ModuleId::new("m").unwrap()).await.unwrap_err();
 
+    assert!(page.items[0].features.is_empty());
+    assert_eq!(page.items[0].mistyped["features"], "not-a-list");
     assert_eq!(err.kind(), ErrorKind::Decode);
-    assert!(err.to_string().contains("features"), "{err}");
+    assert!(err.to_string().contains("`data`"), "{err}");
 }

@@ -5,13 +5,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::HeaderMap;
-use http::header::{HeaderName, HeaderValue, USER_AGENT};
+use http::header::{AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
 
+use super::body::DEFAULT_MAX_BODY_SIZE;
 use super::{Shared, Transport};
 use crate::Error;
 use crate::auth::AuthProvider;
 use crate::circuit::CircuitBreaker;
-use crate::path::parse_base_url;
+use crate::path::{parse_base_url, redact_userinfo};
 use crate::retry::{RetryBudget, RetryPolicy};
 
 /// The `User-Agent` every Lift client sends unless told otherwise.
@@ -43,8 +44,9 @@ pub struct TransportBuilder {
     connect_timeout: Duration,
     default_headers: HeaderMap,
     retry: RetryPolicy,
-    budget: Option<RetryBudget>,
-    breaker: Option<CircuitBreaker>,
+    budget: Option<Arc<RetryBudget>>,
+    breaker: Option<Arc<CircuitBreaker>>,
+    max_body_size: usize,
     auth: Option<Arc<dyn AuthProvider>>,
     through_gateway: bool,
     error: Option<Error>,
@@ -56,12 +58,13 @@ impl TransportBuilder {
             base_url,
             service: None,
             http_client: None,
-            timeout: Some(Duration::from_secs(30)),
+            timeout: Some(DEFAULT_TIMEOUT),
             connect_timeout: Duration::from_secs(5),
             default_headers: HeaderMap::new(),
             retry: RetryPolicy::default(),
             budget: None,
             breaker: None,
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
             auth: None,
             through_gateway: false,
             error: None,
@@ -91,14 +94,15 @@ impl TransportBuilder {
         self
     }
 
-    /// The time-out of one attempt, from sending to the end of the body (default 30 s).
+    /// The time-out of one attempt, from sending to the end of the body (default 10 s, below
+    /// the [`RetryPolicy`]'s 30 s deadline so a hung attempt is cut and retried).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
-    /// Removes the per-attempt time-out (the retry deadline still bounds waits between
-    /// attempts).
+    /// Removes the per-attempt time-out (the [`RetryPolicy`]'s deadline still bounds the
+    /// whole call).
     pub fn no_timeout(mut self) -> Self {
         self.timeout = None;
         self
@@ -110,7 +114,8 @@ impl TransportBuilder {
         self
     }
 
-    /// A header sent on every request (a request's own header of the same name wins).
+    /// A header sent on every request; a request's own header of the same name replaces it
+    /// (one value is sent, not two).
     pub fn header<K, V>(mut self, name: K, value: V) -> Self
     where
         K: TryInto<HeaderName>,
@@ -143,15 +148,27 @@ impl TransportBuilder {
         self
     }
 
-    /// The bucket that limits retries across all calls of this transport.
-    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
-        self.budget = Some(budget);
+    /// The bucket that limits retries across all calls of this transport (default
+    /// [`RetryBudget::default`]). Pass an `Arc<RetryBudget>` to share one bucket between
+    /// transports, or [`RetryBudget::unlimited()`] to turn the budget off.
+    pub fn retry_budget(mut self, budget: impl Into<Arc<RetryBudget>>) -> Self {
+        self.budget = Some(budget.into());
         self
     }
 
-    /// The circuit breaker guarding this service.
-    pub fn circuit_breaker(mut self, breaker: CircuitBreaker) -> Self {
-        self.breaker = Some(breaker);
+    /// The circuit breaker guarding this service (default [`CircuitBreaker::default`]).
+    /// Pass an `Arc<CircuitBreaker>` to share one breaker between transports that call the
+    /// same upstream, or [`CircuitBreaker::disabled()`] to turn it off.
+    pub fn circuit_breaker(mut self, breaker: impl Into<Arc<CircuitBreaker>>) -> Self {
+        self.breaker = Some(breaker.into());
+        self
+    }
+
+    /// The largest response body read, in bytes (default [`DEFAULT_MAX_BODY_SIZE`],
+    /// 16 MiB); a larger body fails the call with an error of kind
+    /// [`Decode`](crate::ErrorKind::Decode) that names the limit.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
         self
     }
 
@@ -182,7 +199,16 @@ impl TransportBuilder {
         if let Some(error) = self.error.take() {
             return Err(error);
         }
-        let base_url = parse_base_url(&self.base_url)?;
+        let base = parse_base_url(&self.base_url)?;
+        let base_url = base.url;
+        // Userinfo is sent the way a browser or curl would, and kept out of the URL so it is
+        // never printed; a provider's or a request's own `Authorization` replaces it.
+        if let Some((user, password)) = base.userinfo
+            && !self.default_headers.contains_key(AUTHORIZATION)
+        {
+            self.default_headers
+                .insert(AUTHORIZATION, basic_auth(&user, password.as_deref())?);
+        }
         let client = match self.http_client.take() {
             Some(client) => client,
             None => default_http_client_with(self.connect_timeout)?,
@@ -204,11 +230,25 @@ impl TransportBuilder {
                 retry: self.retry,
                 budget: self.budget.unwrap_or_default(),
                 breaker: self.breaker.unwrap_or_default(),
+                max_body_size: self.max_body_size,
             }),
             auth: self.auth,
             through_gateway: self.through_gateway,
         })
     }
+}
+
+/// The default time-out of one attempt.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+fn basic_auth(user: &str, password: Option<&str>) -> Result<HeaderValue, Error> {
+    use base64::Engine as _;
+    let credentials = format!("{user}:{}", password.unwrap_or_default());
+    let encoded = base64::engine::general_purpose::STANDARD.encode(credentials);
+    let mut value = HeaderValue::try_from(format!("Basic {encoded}"))
+        .map_err(|_| Error::builder("the base url's userinfo cannot be sent as a header"))?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 /// A `reqwest` client configured the way Lift transports need it: redirects never
@@ -234,10 +274,11 @@ fn default_http_client_with(connect_timeout: Duration) -> Result<reqwest::Client
 impl fmt::Debug for TransportBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TransportBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &redact_userinfo(&self.base_url))
             .field("service", &self.service)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
+            .field("max_body_size", &self.max_body_size)
             .field("auth", &self.auth)
             .finish_non_exhaustive()
     }

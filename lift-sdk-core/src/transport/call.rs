@@ -1,5 +1,7 @@
 //! Sending one logical call: attempts, retries, the circuit breaker and the span.
 
+use std::error::Error as _;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,10 +11,11 @@ use tokio::time::Instant;
 use tracing::Instrument;
 use tracing::field::Empty;
 
+use super::body::read_body_limited;
 use super::request::RequestBuilder;
 use super::{Transport, USER_CONTEXT_HEADERS};
 use crate::api_error::ApiError;
-use crate::circuit::Admission;
+use crate::circuit::{Admission, Permit};
 use crate::context::{RequestContext, TraceContext, new_request_id};
 use crate::error::is_retryable_status;
 use crate::response::{CallInfo, Response, header_str};
@@ -31,6 +34,7 @@ pub(super) async fn execute(request: RequestBuilder) -> Result<Response, Error> 
         body,
         idempotent,
         timeout,
+        deadline,
         request_id,
         error,
     } = request;
@@ -41,6 +45,7 @@ pub(super) async fn execute(request: RequestBuilder) -> Result<Response, Error> 
     let call = Call {
         idempotent: idempotent.unwrap_or_else(|| is_idempotent(&method)),
         timeout: timeout.or(transport.shared.timeout),
+        deadline: deadline.unwrap_or_else(|| transport.shared.retry.deadline_duration()),
         trace: context_trace.map_or_else(TraceContext::new_root, |trace| trace.child()),
         transport,
         headers,
@@ -81,7 +86,19 @@ struct Call {
     body: Option<bytes::Bytes>,
     idempotent: bool,
     timeout: Option<Duration>,
+    deadline: Duration,
     trace: TraceContext,
+}
+
+/// When a failed attempt may be sent again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Resend {
+    /// The request cannot have reached the server (the connection failed).
+    Always,
+    /// The server may have seen it: only an idempotent request goes again.
+    IfIdempotent,
+    /// The failure will not go away by trying again.
+    Never,
 }
 
 /// How one attempt ended, before deciding whether to try again.
@@ -89,54 +106,66 @@ enum Outcome {
     Done(Response),
     Failed {
         error: Error,
-        /// Whether the request cannot have reached the server (so resending is always safe).
-        unsent: bool,
+        resend: Resend,
+        /// The `Authorization` the attempt carried, for `AuthProvider::refresh` after a 401.
+        credential: Option<HeaderValue>,
     },
 }
 
 impl Call {
     async fn run(self, url: url::Url, mut info: CallInfo) -> Result<Response, Error> {
         let shared = &*self.transport.shared;
-        let started = Instant::now();
-        let deadline = started + shared.retry.deadline_duration();
+        // `None`: the deadline is too far away to represent (`Duration::MAX`), so there is none.
+        let deadline = Instant::now().checked_add(self.deadline);
         shared.budget.deposit();
         let mut refreshed_auth = false;
+        let mut last_error = None;
         loop {
             info.attempts += 1;
             tracing::Span::current().record("attempt", info.attempts);
-            let admission = shared.breaker.admit();
-            if let Admission::Rejected(remaining) = admission {
-                return Err(Error::new(ErrorKind::CircuitOpen, info.to_string())
-                    .with_ids(Some(&info.request_id), None)
-                    .with_retry_after(Some(remaining))
-                    .with_attempts(info.attempts - 1));
-            }
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            let outcome = self.attempt(&url, &info, admission, remaining).await;
-            let (error, unsent) = match outcome {
-                Ok(Outcome::Done(response)) => return Ok(response),
-                Ok(Outcome::Failed { error, unsent }) => (error, unsent),
-                Err(error) => return Err(error),
+            let permit = match shared.breaker.admit() {
+                Admission::Admitted(permit) => permit,
+                // When the circuit opened during this call (maybe on its own failures), the
+                // caller gets the answer it got, not a refusal.
+                Admission::Rejected(remaining) => {
+                    return Err(last_error.unwrap_or_else(|| {
+                        Error::new(ErrorKind::CircuitOpen, info.to_string())
+                            .with_ids(Some(&info.request_id), None)
+                            .with_retry_after(Some(remaining))
+                            .with_attempts(info.attempts - 1)
+                    }));
+                }
             };
+            let (error, resend, credential) =
+                match self.attempt(&url, &info, permit, deadline).await? {
+                    Outcome::Done(response) => return Ok(response),
+                    Outcome::Failed {
+                        error,
+                        resend,
+                        credential,
+                    } => (error, resend, credential),
+                };
             if error.is_unauthorized()
                 && !refreshed_auth
                 && let Some(auth) = &self.transport.auth
             {
                 refreshed_auth = true;
-                if auth.refresh().await? {
+                let refused: HeaderMap =
+                    credential.map(|v| (AUTHORIZATION, v)).into_iter().collect();
+                let renewed = within(deadline, auth.refresh(&refused))
+                    .await
+                    .ok_or_else(|| deadline_passed(&info, "while renewing credentials"))??;
+                if renewed {
                     tracing::debug!("credentials renewed after 401, sending again");
+                    last_error = Some(error);
                     continue;
                 }
             }
-            let Some(delay) = self.retry_delay(&error, unsent, info.attempts, deadline) else {
+            let Some(delay) = self.retry_delay(&error, resend, info.attempts, deadline) else {
                 return Err(error);
             };
-            tracing::debug!(
-                attempt = info.attempts,
-                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                error = %error,
-                "retrying"
-            );
+            tracing::debug!(attempt = info.attempts, ?delay, error = %error, "retrying");
+            last_error = Some(error);
             tokio::time::sleep(delay).await;
         }
     }
@@ -145,27 +174,25 @@ impl Call {
     fn retry_delay(
         &self,
         error: &Error,
-        unsent: bool,
+        resend: Resend,
         attempts: u32,
-        deadline: Instant,
+        deadline: Option<Instant>,
     ) -> Option<Duration> {
         let shared = &*self.transport.shared;
-        let retryable = match error.kind() {
-            ErrorKind::Connect => true,
-            ErrorKind::Timeout => self.idempotent,
-            ErrorKind::Status => {
-                error.status().is_some_and(is_retryable_status) && (self.idempotent || unsent)
-            }
-            _ => false,
+        let retryable = match resend {
+            Resend::Always => true,
+            Resend::IfIdempotent => self.idempotent,
+            Resend::Never => false,
         };
         if !retryable || attempts >= shared.retry.attempts() {
             return None;
         }
-        let delay = error
-            .retry_after()
-            .unwrap_or_else(|| shared.retry.backoff(attempts));
-        if Instant::now() + delay >= deadline {
-            tracing::debug!("not retrying: the wait would pass the deadline");
+        let delay = shared.retry.delay(attempts, error.retry_after());
+        // Compared as durations: `now + delay` would overflow on `Retry-After: 1e19`.
+        if let Some(deadline) = deadline
+            && delay >= deadline.saturating_duration_since(Instant::now())
+        {
+            tracing::debug!(?delay, "not retrying: the wait would pass the deadline");
             return None;
         }
         if !shared.budget.try_withdraw() {
@@ -179,14 +206,18 @@ impl Call {
         &self,
         url: &url::Url,
         info: &CallInfo,
-        admission: Admission,
-        remaining: Duration,
+        permit: Permit<'_>,
+        deadline: Option<Instant>,
     ) -> Result<Outcome, Error> {
         let shared = &*self.transport.shared;
         let mut request = reqwest::Request::new(info.method.clone(), url.clone());
         let headers = request.headers_mut();
+        // A request's own header replaces the default of the same name (one User-Agent,
+        // one Content-Type: FastAPI reads only the first).
         for (name, value) in &shared.default_headers {
-            headers.insert(name, value.clone());
+            if !self.headers.contains_key(name) {
+                headers.append(name, value.clone());
+            }
         }
         for (name, value) in &self.headers {
             headers.append(name, value.clone());
@@ -198,14 +229,17 @@ impl Call {
             headers.insert(TRACEPARENT, value);
         }
         if let Some(auth) = &self.transport.auth {
-            auth.authorize(headers).await.map_err(|err| {
-                shared.breaker.release(admission);
-                err.with_ids(Some(&info.request_id), None)
-            })?;
+            // On failure the permit is dropped unused: a half-open trial is given back, not
+            // counted as a success.
+            within(deadline, auth.authorize(headers))
+                .await
+                .ok_or_else(|| deadline_passed(info, "while obtaining credentials"))?
+                .map_err(|err| err.with_ids(Some(&info.request_id), None))?;
             if let Some(value) = headers.get_mut(AUTHORIZATION) {
                 value.set_sensitive(true);
             }
         }
+        let credential = headers.get(AUTHORIZATION).cloned();
         if self.transport.through_gateway {
             for name in USER_CONTEXT_HEADERS {
                 headers.remove(name);
@@ -214,32 +248,51 @@ impl Call {
         if let Some(body) = &self.body {
             *request.body_mut() = Some(reqwest::Body::from(body.clone()));
         }
-        let timeout = self.timeout.map_or(remaining, |t| t.min(remaining));
-        *request.timeout_mut() = Some(timeout.max(Duration::from_millis(1)));
+        *request.timeout_mut() = attempt_timeout(self.timeout, deadline);
 
-        let sent = shared.client.execute(request).await;
-        let mut response = match sent {
+        let mut response = match shared.client.execute(request).await {
             Ok(response) => response,
             Err(err) => {
-                shared.breaker.record_failure(admission);
+                // A request reqwest could not build says nothing about the upstream: the
+                // permit is dropped without an outcome.
+                if !err.is_builder() {
+                    permit.failure();
+                }
                 return Ok(transport_failure(err, info));
             }
         };
         let status = response.status();
         // Taken, not cloned: the body is read next and the response dropped.
         let headers = std::mem::take(response.headers_mut());
-        let body = match response.bytes().await {
+        let body = match read_body_limited(&mut response, shared.max_body_size, info).await {
             Ok(body) => body,
-            Err(err) => {
-                shared.breaker.record_failure(admission);
-                return Ok(transport_failure(err, info));
+            Err(error) => {
+                let error = error
+                    .with_ids(Some(&info.request_id), None)
+                    .with_attempts(info.attempts);
+                if error.kind() == ErrorKind::Decode {
+                    // Too large: the upstream is alive, and the answer will not shrink.
+                    permit.success();
+                    return Err(error);
+                }
+                permit.failure();
+                let resend = if error.is_timeout() {
+                    Resend::IfIdempotent
+                } else {
+                    Resend::Never
+                };
+                return Ok(Outcome::Failed {
+                    error,
+                    resend,
+                    credential: None,
+                });
             }
         };
         tracing::Span::current().record("status", status.as_u16());
         if status.is_server_error() {
-            shared.breaker.record_failure(admission);
+            permit.failure();
         } else {
-            shared.breaker.record_success();
+            permit.success();
         }
         if status.is_success() {
             return Ok(Outcome::Done(Response::new(
@@ -249,31 +302,88 @@ impl Call {
                 info.clone(),
             )));
         }
+        let resend = if is_retryable_status(status) {
+            Resend::IfIdempotent
+        } else {
+            Resend::Never
+        };
         Ok(Outcome::Failed {
             error: status_error(status, &headers, &body, info),
-            unsent: false,
+            resend,
+            credential,
         })
     }
 }
 
-fn transport_failure(err: reqwest::Error, info: &CallInfo) -> Outcome {
-    let kind = if err.is_timeout() {
-        ErrorKind::Timeout
-    } else if err.is_connect() {
-        ErrorKind::Connect
-    } else if err.is_builder() {
-        ErrorKind::Builder
-    } else {
-        ErrorKind::Request
+/// The attempt's time-out: the per-attempt one cut to what is left of the deadline; none at
+/// all when neither is set or the value is too large to add to a clock (`Duration::MAX`).
+fn attempt_timeout(timeout: Option<Duration>, deadline: Option<Instant>) -> Option<Duration> {
+    let now = Instant::now();
+    let remaining = deadline.map(|deadline| deadline.saturating_duration_since(now));
+    let timeout = match (timeout, remaining) {
+        (Some(timeout), Some(remaining)) => timeout.min(remaining),
+        (timeout, remaining) => timeout.or(remaining)?,
     };
-    // A failed connection never carried the request; anything later may have.
-    let unsent = err.is_connect();
+    now.checked_add(timeout)?;
+    Some(timeout.max(Duration::from_millis(1)))
+}
+
+/// Runs `future` until `deadline`; `None` when the deadline came first.
+async fn within<F: Future>(deadline: Option<Instant>, future: F) -> Option<F::Output> {
+    match deadline {
+        Some(deadline) => tokio::time::timeout_at(deadline, future).await.ok(),
+        None => Some(future.await),
+    }
+}
+
+fn deadline_passed(info: &CallInfo, when: &str) -> Error {
+    Error::new(ErrorKind::Timeout, info.to_string())
+        .with_hint(format!("the call's deadline passed {when}"))
+        .with_ids(Some(&info.request_id), None)
+        .with_attempts(info.attempts)
+}
+
+fn transport_failure(err: reqwest::Error, info: &CallInfo) -> Outcome {
+    let (kind, resend) = if err.is_timeout() {
+        (ErrorKind::Timeout, Resend::IfIdempotent)
+    } else if err.is_connect() {
+        // A failed connection never carried the request.
+        (ErrorKind::Connect, Resend::Always)
+    } else if err.is_builder() {
+        (ErrorKind::Builder, Resend::Never)
+    } else if closed_before_answer(&err) {
+        // A pooled connection the server had already closed (uvicorn does after a 500): the
+        // request may have been read, so only an idempotent one goes again.
+        (ErrorKind::Request, Resend::IfIdempotent)
+    } else {
+        (ErrorKind::Request, Resend::Never)
+    };
     let error = Error::new(kind, info.to_string())
         .with_ids(Some(&info.request_id), None)
         .with_attempts(info.attempts)
         // The URL may carry a query secret (`?token=`): keep it out of the chain.
         .with_source(err.without_url());
-    Outcome::Failed { error, unsent }
+    Outcome::Failed {
+        error,
+        resend,
+        credential: None,
+    }
+}
+
+/// Whether hyper reports the connection closed before a complete answer arrived
+/// ("connection closed before message completed").
+fn closed_before_answer(err: &reqwest::Error) -> bool {
+    let mut source = err.source();
+    while let Some(cause) = source {
+        if cause
+            .downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_incomplete_message)
+        {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 fn status_error(status: StatusCode, headers: &HeaderMap, body: &[u8], info: &CallInfo) -> Error {
@@ -291,4 +401,32 @@ fn status_error(status: StatusCode, headers: &HeaderMap, body: &[u8], info: &Cal
         .with_ids(Some(&info.request_id), correlation_id)
         .with_retry_after(retry_after(headers))
         .with_attempts(info.attempts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn attempt_timeouts_are_cut_to_the_deadline_and_saturate() {
+        let in_a_second = Instant::now().checked_add(Duration::from_secs(1));
+        let five = Some(Duration::from_secs(5));
+
+        assert_eq!(attempt_timeout(None, None), None);
+        assert_eq!(attempt_timeout(Some(Duration::MAX), None), None);
+        assert_eq!(attempt_timeout(five, None), five);
+        assert_eq!(
+            attempt_timeout(five, in_a_second),
+            Some(Duration::from_secs(1))
+        );
+        assert_eq!(
+            attempt_timeout(None, in_a_second),
+            Some(Duration::from_secs(1))
+        );
+        tokio::time::advance(Duration::from_secs(2)).await;
+        assert_eq!(
+            attempt_timeout(five, in_a_second),
+            Some(Duration::from_millis(1))
+        );
+    }
 }

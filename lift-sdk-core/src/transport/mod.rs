@@ -1,5 +1,6 @@
 //! The HTTP transport every Lift client is built on.
 
+mod body;
 mod builder;
 mod call;
 mod request;
@@ -8,7 +9,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::{HeaderMap, Method};
+use http::{HeaderMap, HeaderName, Method};
 use url::Url;
 
 use crate::Error;
@@ -17,6 +18,7 @@ use crate::circuit::CircuitBreaker;
 use crate::path::PathSpec;
 use crate::retry::{RetryBudget, RetryPolicy};
 
+pub use body::{DEFAULT_MAX_BODY_SIZE, read_body_limited};
 pub use builder::{TransportBuilder, USER_AGENT_VALUE, default_http_client};
 pub use request::RequestBuilder;
 
@@ -51,16 +53,31 @@ pub struct Transport {
     through_gateway: bool,
 }
 
-/// The user-context headers the gateway derives from the token. A client's own copy would
-/// be forwarded first and believed downstream (contract §4.2), so a transport that talks to
-/// the gateway never sends them.
-pub(crate) const USER_CONTEXT_HEADERS: [&str; 6] = [
-    "x-user-id",
-    "x-org-id",
-    "x-organization-id",
-    "x-user-roles",
-    "x-memory-context",
-    "x-module-id",
+/// The user-context headers: what the gateway derives from the bearer token and downstream
+/// services believe without checking. The reference gateway forwards a client's own copy
+/// *before* the one it injects and FastAPI reads the first (contract §4.2), so a copy from
+/// the client would override the token's identity: a transport that talks to the gateway
+/// ([`Transport::through_gateway`]) removes every one of them from every request, whatever
+/// a credential provider, a default header or the request itself adds. This one list is
+/// what the transport and the gateway client strip.
+///
+/// Lower-case, as `http` spells header names; matching is case-insensitive on the wire.
+///
+/// ```
+/// use lift_sdk_core::USER_CONTEXT_HEADERS;
+///
+/// assert!(USER_CONTEXT_HEADERS.iter().any(|name| name == "x-user-permissions"));
+/// assert!(USER_CONTEXT_HEADERS.iter().any(|name| name == "x-organization-id"));
+/// ```
+pub const USER_CONTEXT_HEADERS: [HeaderName; 7] = [
+    HeaderName::from_static("x-user-id"),
+    HeaderName::from_static("x-org-id"),
+    // An alias of `X-Org-ID` that the llm module reads.
+    HeaderName::from_static("x-organization-id"),
+    HeaderName::from_static("x-user-roles"),
+    HeaderName::from_static("x-user-permissions"),
+    HeaderName::from_static("x-memory-context"),
+    HeaderName::from_static("x-module-id"),
 ];
 
 struct Shared {
@@ -70,8 +87,9 @@ struct Shared {
     timeout: Option<Duration>,
     default_headers: HeaderMap,
     retry: RetryPolicy,
-    budget: RetryBudget,
-    breaker: CircuitBreaker,
+    budget: Arc<RetryBudget>,
+    breaker: Arc<CircuitBreaker>,
+    max_body_size: usize,
 }
 
 impl Transport {
@@ -90,7 +108,8 @@ impl Transport {
         TransportBuilder::new(base_url.into())
     }
 
-    /// The service's base URL (normalised: no trailing slash, no `//`).
+    /// The service's base URL (normalised: no trailing slash, no `//`, and no userinfo: a
+    /// `user:password@` given to the builder is sent as `Authorization: Basic`, never shown).
     #[must_use]
     pub fn base_url(&self) -> &Url {
         &self.shared.base_url
@@ -108,16 +127,35 @@ impl Transport {
         &self.shared.client
     }
 
+    /// The time-out of each attempt (`None`: only the deadline bounds it).
+    #[must_use]
+    pub fn timeout(&self) -> Option<Duration> {
+        self.shared.timeout
+    }
+
     /// The retry policy.
     #[must_use]
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.shared.retry
     }
 
-    /// The circuit breaker guarding this service.
+    /// The circuit breaker guarding this service (pass a clone of the `Arc` to another
+    /// builder to share it).
     #[must_use]
-    pub fn circuit_breaker(&self) -> &CircuitBreaker {
+    pub fn circuit_breaker(&self) -> &Arc<CircuitBreaker> {
         &self.shared.breaker
+    }
+
+    /// The retry budget of this service's calls.
+    #[must_use]
+    pub fn retry_budget(&self) -> &Arc<RetryBudget> {
+        &self.shared.budget
+    }
+
+    /// The largest response body read (see [`DEFAULT_MAX_BODY_SIZE`]).
+    #[must_use]
+    pub fn max_body_size(&self) -> usize {
+        self.shared.max_body_size
     }
 
     /// The credential provider, if any.
@@ -145,9 +183,10 @@ impl Transport {
     }
 
     /// A copy that talks to the gateway: it never sends the user-context headers
-    /// (`X-User-ID`, `X-Org-ID`, `X-Organization-ID`, `X-User-Roles`, `X-Memory-Context`,
-    /// `X-Module-ID`), whatever a provider or a request adds, because the gateway would
-    /// forward the client's copy and downstream services would believe it (contract §4.2).
+    /// ([`USER_CONTEXT_HEADERS`]: `X-User-ID`, `X-Org-ID`, `X-Organization-ID`,
+    /// `X-User-Roles`, `X-User-Permissions`, `X-Memory-Context`, `X-Module-ID`), whatever a
+    /// provider or a request adds, because the gateway would forward the client's copy and
+    /// downstream services would believe it (contract §4.2).
     #[must_use]
     pub fn through_gateway(&self) -> Self {
         Self {
@@ -167,7 +206,8 @@ impl Transport {
     ///
     /// # Errors
     ///
-    /// An error of kind [`InvalidInput`](crate::ErrorKind::InvalidInput) for an empty segment.
+    /// An error of kind [`InvalidInput`](crate::ErrorKind::InvalidInput) for a segment that
+    /// is empty, `.` or `..`, or holds a control character (see [`PathSpec`]).
     pub fn url(&self, path: impl PathSpec) -> Result<Url, Error> {
         path.join_onto(&self.shared.base_url)
     }

@@ -46,6 +46,7 @@ pub struct RequestBuilder {
     pub(super) body: Option<Bytes>,
     pub(super) idempotent: Option<bool>,
     pub(super) timeout: Option<Duration>,
+    pub(super) deadline: Option<Duration>,
     pub(super) request_id: Option<Arc<str>>,
     pub(super) error: Option<Error>,
 }
@@ -60,12 +61,15 @@ impl RequestBuilder {
             body: None,
             idempotent: None,
             timeout: None,
+            deadline: None,
             request_id: None,
             error: None,
         }
     }
 
-    /// Adds a header to this request.
+    /// Adds a header to this request. It replaces a transport default of the same name
+    /// (so `User-Agent` or `Content-Type` is sent once); calling `header` twice with one name
+    /// sends both values.
     pub fn header<K, V>(mut self, name: K, value: V) -> Self
     where
         K: TryInto<HeaderName>,
@@ -106,7 +110,7 @@ impl RequestBuilder {
         self
     }
 
-    /// Sets a JSON body (and `Content-Type: application/json`).
+    /// Sets a JSON body (and `Content-Type: application/json`, replacing any default).
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
         match serde_json::to_vec(body) {
             Ok(bytes) => {
@@ -136,6 +140,13 @@ impl RequestBuilder {
     /// The time-out of each attempt of this request (overrides the transport's).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// How long this whole call may take, credentials, retries and waits included
+    /// (overrides the [`RetryPolicy`](crate::RetryPolicy)'s deadline; `Duration::MAX`: none).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
         self
     }
 
@@ -197,6 +208,8 @@ impl fmt::Debug for RequestBuilder {
             .field("headers", &self.headers.keys().collect::<Vec<_>>())
             .field("body_len", &self.body.as_ref().map(Bytes::len))
             .field("idempotent", &self.idempotent)
+            .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
             .finish_non_exhaustive()
     }
 }

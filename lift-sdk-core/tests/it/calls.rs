@@ -194,7 +194,12 @@ impl AuthProvider for Rotating {
         Ok(())
     }
 
-    async fn refresh(&self) -> Result<bool, Error> {
+    async fn refresh(&self, refused: &HeaderMap) -> Result<bool, Error> {
+        let n = self.refreshes.load(Ordering::SeqCst);
+        assert_eq!(
+            refused["authorization"],
+            format!("Bearer token-{n}").as_str()
+        );
         self.refreshes.fetch_add(1, Ordering::SeqCst);
         Ok(true)
     }

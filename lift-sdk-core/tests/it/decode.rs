@@ -193,3 +193,62 @@ async fn validation_items_keep_optional_ctx_and_url() {
     assert_eq!(items[0].ctx, Some(json!({"expected": "'active'"})));
     assert_eq!(items[0].input, json!("bogus"));
 }
+
+#[derive(Debug, Default, Deserialize, PartialEq)]
+struct Counts {
+    #[serde(default)]
+    total_contexts: u64,
+}
+
+#[tokio::test]
+async fn null_data_reads_as_an_empty_struct_and_odd_envelope_keys_never_fail() {
+    // Arrange: `data: null` with every other key of the envelope of an unexpected type.
+    let server = serve(ResponseTemplate::new(200).set_body_json(json!({
+        "success": true, "message": null, "data": null,
+        "errors": [{"code": 1}], "metadata": "none"
+    })))
+    .await;
+    let t = transport(&server.uri());
+
+    // Act
+    let counts: Counts = t.get("/thing").send_data().await.unwrap();
+    let nothing: Option<Counts> = t.get("/thing").send_data().await.unwrap();
+    let envelope = t.get("/thing").send_envelope::<Counts>().await.unwrap();
+
+    // Assert
+    assert_eq!(counts, Counts::default());
+    assert_eq!(nothing, None);
+    assert_eq!(envelope.message, "");
+    assert_eq!(envelope.errors, Some(vec![r#"{"code":1}"#.to_owned()]));
+    assert_eq!(envelope.metadata, None);
+}
+
+#[tokio::test]
+async fn health_bodies_keep_mistyped_fields_raw() {
+    let server = serve(ResponseTemplate::new(200).set_body_json(json!({
+        "status": "healthy", "version": 2, "timestamp": "later",
+        "dependencies": {"registered_modules": 3}, "uptime": "running"
+    })))
+    .await;
+
+    let health: lift_sdk_core::ServiceHealth = transport(&server.uri())
+        .get("/thing")
+        .send_json()
+        .await
+        .unwrap();
+
+    assert!(health.is_healthy());
+    assert_eq!(health.version, None);
+    assert_eq!(health.timestamp, None);
+    assert!(health.dependencies.is_empty());
+    assert_eq!(health.mistyped["version"], 2);
+    assert_eq!(health.mistyped["timestamp"], "later");
+    assert_eq!(
+        health.mistyped["dependencies"],
+        json!({"registered_modules": 3})
+    );
+    assert_eq!(
+        health.uptime,
+        Some(lift_sdk_core::Uptime::Text("running".into()))
+    );
+}

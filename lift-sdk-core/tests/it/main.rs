@@ -6,8 +6,11 @@
 mod calls;
 mod captures;
 mod circuit;
+mod deadline;
 mod decode;
+mod limits;
 mod retry;
 mod service;
+mod stale;
 mod support;
 mod timestamps;

@@ -249,5 +249,15 @@ async fn client_errors_are_not_retried() {
 fn default_policy_matches_the_documented_one() {
     let policy = RetryPolicy::default();
     assert_eq!(policy.attempts(), 3);
-    assert_eq!(policy.deadline_duration(), Duration::from_secs(10));
+    assert_eq!(policy.deadline_duration(), Duration::from_secs(30));
+}
+
+#[test]
+fn the_default_attempt_timeout_can_fire_under_the_default_deadline() {
+    let transport = lift_sdk_core::Transport::new("http://127.0.0.1:9").unwrap();
+
+    let attempt = transport.timeout().unwrap();
+
+    assert_eq!(attempt, Duration::from_secs(10));
+    assert!(attempt * 2 < transport.retry_policy().deadline_duration());
 }

@@ -1,10 +1,12 @@
 //! `ServiceClientBuilder`: the two routing modes of a typed client.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use http::{HeaderMap, HeaderValue};
 use lift_sdk_core::{
-    AuthProvider, Error, ErrorKind, ServiceClient, ServiceClientBuilder, Transport, async_trait,
+    AuthProvider, CircuitBreaker, Error, ErrorKind, RetryBudget, ServiceClient,
+    ServiceClientBuilder, Transport, async_trait,
 };
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -23,6 +25,10 @@ impl ServiceClient for NotesClient {
 
     fn from_transport(transport: Transport) -> Self {
         Self { transport }
+    }
+
+    fn transport(&self) -> &Transport {
+        &self.transport
     }
 }
 
@@ -145,4 +151,41 @@ async fn the_settings_reach_the_transport() {
 
     assert_eq!(client.transport.retry_policy(), &fast_retries(2));
     assert!(client.transport.auth().is_none());
+}
+
+#[test]
+fn the_breaker_and_the_budget_can_be_tuned_shared_or_turned_off() {
+    let breaker = Arc::new(CircuitBreaker::new(7, Duration::from_secs(9)));
+    let budget = Arc::new(RetryBudget::new(3, 0.5));
+    let build = || {
+        builder()
+            .service_url("http://notes:8009")
+            .circuit_breaker(breaker.clone())
+            .retry_budget(budget.clone())
+            .max_body_size(1 << 20)
+            .build()
+            .unwrap()
+    };
+
+    let (a, b) = (build(), build());
+    let off = builder()
+        .service_url("http://notes:8009")
+        .circuit_breaker(CircuitBreaker::disabled())
+        .retry_budget(RetryBudget::unlimited())
+        .build()
+        .unwrap();
+
+    assert!(Arc::ptr_eq(
+        a.transport.circuit_breaker(),
+        b.transport.circuit_breaker()
+    ));
+    assert!(Arc::ptr_eq(a.transport.retry_budget(), &budget));
+    assert_eq!(a.transport.circuit_breaker().failure_threshold(), 7);
+    assert_eq!(
+        a.transport.circuit_breaker().cooldown(),
+        Duration::from_secs(9)
+    );
+    assert_eq!(a.transport.max_body_size(), 1 << 20);
+    assert!(!off.transport.circuit_breaker().is_enabled());
+    assert!((0..1000).all(|_| off.transport.retry_budget().try_withdraw()));
 }

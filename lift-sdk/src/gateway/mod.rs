@@ -6,9 +6,8 @@ mod passthrough;
 
 use std::sync::Arc;
 
-use lift_auth::{Caller, Token};
-use lift_registry_client::RegistryClient;
-use lift_sdk_core::{AuthProvider, Error, Transport};
+use lift_registry_client::{ModuleId, RegistryClient};
+use lift_sdk_core::{Error, ServiceClient, Transport};
 
 pub use info::GatewayInfo;
 pub use lift_sdk_core::{Readiness, ReadinessCheck, ServiceHealth, Uptime};
@@ -19,24 +18,27 @@ pub use passthrough::Passthrough;
 /// `/modules/{id}/{path}`.
 ///
 /// Cheap to clone; create once (usually through [`LiftClient::gateway`](crate::LiftClient::gateway))
-/// and reuse. Inside a request handler, [`for_token`](Self::for_token) gives a copy that
-/// calls modules as the caller, sharing the connection pool.
+/// and reuse. Inside a request handler, [`for_user`](Self::for_user) gives a copy that
+/// calls modules as the caller (with their bearer token), sharing the connection pool.
 ///
 /// Every request goes out on a [`Transport::through_gateway`] copy of the transport: no
-/// `X-User-ID`, `X-Org-ID`, `X-Memory-Context`, `X-User-Roles` or `X-Module-ID` header ever
-/// reaches the gateway, whatever the credential provider adds, because the gateway would
-/// forward the client's copy first and downstream services would believe it (contract
-/// §4.2, §10 D15). The gateway derives them from the bearer token.
+/// user-context header ([`USER_CONTEXT_HEADERS`](crate::core::USER_CONTEXT_HEADERS):
+/// `X-User-ID`, `X-Org-ID`, `X-User-Roles`, `X-User-Permissions`, …) ever reaches the
+/// gateway, whatever the credential provider adds, because the gateway would forward the
+/// client's copy first and downstream services would believe it (contract §4.2, §10 D15).
+/// The gateway derives them from the bearer token, so a caller known only by their user
+/// context cannot act through it: such a copy fails every call before sending, with an
+/// error of kind [`Auth`](crate::ErrorKind::Auth).
 ///
 /// ```no_run
-/// use lift_sdk_core::Transport;
-/// use lift_sdk::GatewayClient;
-/// use serde_json::Value;
+/// use lift_sdk::{GatewayClient, ModuleId};
+/// use lift_sdk::core::Transport;
+/// use lift_sdk::serde_json::Value;
 ///
-/// # async fn run() -> Result<(), lift_sdk_core::Error> {
+/// # async fn run(reports: ModuleId) -> lift_sdk::Result<()> {
 /// let gateway = GatewayClient::new(Transport::new("http://localhost:8000")?);
 /// assert!(gateway.health().await?.is_healthy());
-/// let pong: Value = gateway.module("427a04c5-26ec-4fa3-82d1-a4e0ec2db046").get_json("/api/v1/ping").await?;
+/// let pong: Value = gateway.module(&reports).get_json("/api/v1/ping").await?;
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
@@ -60,42 +62,6 @@ impl GatewayClient {
         }
     }
 
-    /// A copy that acts for `caller`, sharing the connection pool: their bearer token
-    /// ([`Caller::Token`]). A [`Caller::Context`] sends no identity at all here, since the
-    /// gateway only trusts the token: use [`for_token`](Self::for_token) with the token of
-    /// the request being handled. Name lookups ([`module_named`](Self::module_named)) go
-    /// through the registry as the same caller when that registry client is itself routed
-    /// through the gateway.
-    #[must_use]
-    pub fn for_user(&self, caller: impl Into<Caller>) -> Self {
-        self.for_provider(caller.into().into_provider())
-    }
-
-    /// A copy that sends `Authorization: Bearer <token>`, sharing the connection pool.
-    #[must_use]
-    pub fn for_token(&self, token: impl Into<String>) -> Self {
-        self.for_user(Token::new(token))
-    }
-
-    /// A copy that takes its credentials from `provider`, sharing the connection pool;
-    /// user-context headers the provider adds are stripped.
-    #[must_use]
-    pub fn for_provider(&self, provider: Arc<dyn AuthProvider>) -> Self {
-        let registry = self.registry.as_ref().map(|registry| {
-            if registry.transport().is_through_gateway() {
-                registry.for_provider(Arc::clone(&provider))
-            } else {
-                // A direct registry client authenticates with user-context headers, which
-                // a bearer-token provider cannot replace.
-                registry.clone()
-            }
-        });
-        Self {
-            transport: self.transport.with_auth(provider),
-            registry,
-        }
-    }
-
     /// Resolves module names through `registry` (see [`module_named`](Self::module_named)).
     /// [`LiftClient`](crate::LiftClient) sets this up itself.
     #[must_use]
@@ -104,38 +70,13 @@ impl GatewayClient {
         self
     }
 
-    /// The underlying transport.
-    #[must_use]
-    pub fn transport(&self) -> &Transport {
-        &self.transport
-    }
-
-    /// `GET /health`: liveness (never rate-limited by the reference gateway).
-    ///
-    /// # Errors
-    ///
-    /// Any [`lift_sdk_core::Error`]; a body that is not JSON is a decode error.
-    pub async fn health(&self) -> Result<ServiceHealth, Error> {
-        self.transport.get("/health").send_json().await
-    }
-
-    /// `GET /ready`: readiness. A gateway that is not ready answers 503, returned as an error
-    /// whose `api_error()` carries `Service gateway not ready`.
-    ///
-    /// # Errors
-    ///
-    /// Any [`lift_sdk_core::Error`], including the 503 of a gateway that is not ready.
-    pub async fn ready(&self) -> Result<Readiness, Error> {
-        self.transport.get("/ready").send_json().await
-    }
-
     /// `GET /health/detailed`: the gateway's health with each service it probes (5 s each)
     /// in [`dependencies`](ServiceHealth::dependencies), `healthy` or `unhealthy`. The
     /// top-level status of the reference is always `healthy`: read the dependencies.
     ///
     /// # Errors
     ///
-    /// Any [`lift_sdk_core::Error`]; a body that is not JSON is a decode error.
+    /// Any [`Error`](crate::Error); a body that is not JSON is a decode error.
     pub async fn health_detailed(&self) -> Result<ServiceHealth, Error> {
         self.transport.get("/health/detailed").send_json().await
     }
@@ -144,7 +85,7 @@ impl GatewayClient {
     ///
     /// # Errors
     ///
-    /// Any [`lift_sdk_core::Error`].
+    /// Any [`Error`](crate::Error).
     pub async fn info(&self) -> Result<GatewayInfo, Error> {
         self.transport.get("/").send_data().await
     }
@@ -163,14 +104,16 @@ impl GatewayClient {
         Passthrough::new(self.transport.clone(), "observability")
     }
 
-    /// A module reached through the gateway by its registry id (a UUID the registry assigned
-    /// at registration).
+    /// A module reached through the gateway by its registry id (the id the registry
+    /// assigned at registration, as [`Registration`](crate::registry::Registration) and
+    /// [`ModuleRecord`](crate::ModuleRecord) carry it).
     #[must_use]
-    pub fn module(&self, module_id: impl Into<String>) -> ModuleHandle {
-        ModuleHandle::new(self.transport.clone(), module_id.into())
+    pub fn module(&self, module_id: &ModuleId) -> ModuleHandle {
+        ModuleHandle::new(self.transport.clone(), module_id.clone())
     }
 
-    /// The module registered most recently under `name`, found through the registry.
+    /// The module registered most recently under `name`, found through the registry, or
+    /// `None` when no module has that name (no 404 is made up: the registry sent none).
     ///
     /// The registry assigns a new id at every registration and forgets every module when it
     /// restarts (contract §10 C12), so look a module up again when a call answers 404
@@ -178,20 +121,55 @@ impl GatewayClient {
     ///
     /// # Errors
     ///
-    /// An error of kind `Builder` when no registry client is set; a not-found error (see
-    /// [`is_not_found`](lift_sdk_core::Error::is_not_found)) when no module has that name; any
-    /// error of the registry call.
-    pub async fn module_named(&self, name: &str) -> Result<ModuleHandle, Error> {
+    /// An error of kind `Builder` when no registry client is set; any error of the registry
+    /// call.
+    pub async fn module_named(&self, name: &str) -> Result<Option<ModuleHandle>, Error> {
         let registry = self.registry.as_ref().ok_or_else(|| {
             Error::builder(
                 "module_named needs a registry client (see GatewayClient::with_registry)",
             )
         })?;
-        match registry.find_by_name(name).await? {
-            Some(record) => Ok(self.module(record.id.into_string())),
-            None => Err(Error::not_found(format!(
-                "no module named `{name}` is registered"
-            ))),
+        Ok(registry
+            .find_by_name(name)
+            .await?
+            .map(|record| self.module(&record.id)))
+    }
+}
+
+impl ServiceClient for GatewayClient {
+    const SERVICE: &'static str = "gateway";
+    // The gateway's own routes sit at its root.
+    const GATEWAY_PREFIX: &'static str = "";
+
+    fn from_transport(transport: Transport) -> Self {
+        Self::new(transport)
+    }
+
+    fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    /// Carries the registry along: name lookups act as the same caller when that registry
+    /// client is itself routed through the gateway. A direct registry client authenticates
+    /// with its own user-context headers, which a gateway credential cannot replace, so it
+    /// is kept as it is.
+    fn with_transport(&self, transport: Transport) -> Self {
+        let registry = self
+            .registry
+            .as_ref()
+            .map(|registry| match transport.auth() {
+                Some(provider) if registry.is_through_gateway() => {
+                    registry.for_provider(Arc::clone(provider))
+                }
+                _ => registry.clone(),
+            });
+        Self {
+            transport: transport.through_gateway(),
+            registry,
         }
     }
 }
+
+// `builder`, `through_gateway`, `transport`, `is_through_gateway`, `for_user`, `for_token`,
+// `for_context`, `for_provider`, `health` and `ready`, shared by every Lift client.
+lift_auth::impl_service_client!(GatewayClient, "lift_sdk::GatewayClient");

@@ -1,6 +1,7 @@
 //! Calls into a module through the gateway's `/modules/{id}/{path}` route.
 
 use http::Method;
+use lift_registry_client::ModuleId;
 use lift_sdk_core::{Error, RequestBuilder, Transport};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -13,22 +14,22 @@ use url::Url;
 /// helpers decode bare JSON; use [`request`](Self::request) for anything else.
 ///
 /// ```no_run
-/// use lift_sdk::GatewayClient;
-/// use serde_json::Value;
+/// use lift_sdk::serde_json::Value;
+/// use lift_sdk::{GatewayClient, ModuleId};
 ///
-/// # async fn run(gateway: GatewayClient) -> Result<(), lift_sdk_core::Error> {
-/// let reports = gateway.module("427a04c5-26ec-4fa3-82d1-a4e0ec2db046");
+/// # async fn run(gateway: GatewayClient, id: ModuleId) -> lift_sdk::Result<()> {
+/// let reports = gateway.module(&id);
 /// let latest: Value = reports.get_json("/api/v1/reports?limit=1").await?;
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
 pub struct ModuleHandle {
     transport: Transport,
-    module_id: String,
+    module_id: ModuleId,
 }
 
 impl ModuleHandle {
-    pub(crate) fn new(transport: Transport, module_id: String) -> Self {
+    pub(crate) fn new(transport: Transport, module_id: ModuleId) -> Self {
         Self {
             transport,
             module_id,
@@ -37,7 +38,7 @@ impl ModuleHandle {
 
     /// The registry id the calls go to.
     #[must_use]
-    pub fn module_id(&self) -> &str {
+    pub fn module_id(&self) -> &ModuleId {
         &self.module_id
     }
 
@@ -65,9 +66,9 @@ impl ModuleHandle {
     /// ```no_run
     /// use lift_sdk::core::http::Method;
     ///
-    /// # async fn run(gateway: lift_sdk::GatewayClient) -> Result<(), lift_sdk_core::Error> {
+    /// # async fn run(gateway: lift_sdk::GatewayClient, id: lift_sdk::ModuleId) -> lift_sdk::Result<()> {
     /// let response = gateway
-    ///     .module("427a04c5-26ec-4fa3-82d1-a4e0ec2db046")
+    ///     .module(&id)
     ///     .request(Method::GET, "/api/v1/export.csv")
     ///     .header("accept", "text/csv")
     ///     .send()
@@ -89,7 +90,7 @@ impl ModuleHandle {
     ///
     /// # Errors
     ///
-    /// Any [`lift_sdk_core::Error`]: the module's status and `detail`, a 404 from the gateway when
+    /// Any [`Error`](crate::Error): the module's status and `detail`, a 404 from the gateway when
     /// the id is unknown, a decode error when the body is not a `T`.
     pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
         self.request(Method::GET, path).send_json().await

@@ -7,6 +7,8 @@ use serde_json::json;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use crate::support::module_id;
+
 fn envelope(data: &serde_json::Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({"success": true, "message": "Success", "data": data, "errors": null, "metadata": {"correlation_id": "c-1"}}))
 }
@@ -57,24 +59,19 @@ async fn gateway_routing_prefixes_paths_and_sends_only_the_bearer() {
         .list(&ListModules::default())
         .await
         .unwrap();
-    // Even a client bound to a user context sends no X-User-* through the gateway: without
-    // a bearer token the gateway refuses it, as it should.
-    Mock::given(path("/memory/search"))
-        .respond_with(
-            ResponseTemplate::new(401).set_body_json(json!({"detail": "Authentication required"})),
-        )
-        .mount(&gateway)
-        .await;
-    let context = lift_sdk::auth::UserContext::new("u-1", "o-1");
+    // A client bound to a user context alone cannot act through the gateway, which trusts
+    // only a bearer token: the call fails before anything is sent.
+    let context = lift_sdk::UserContext::new("u-1", "o-1");
     let refused = client
         .memory()
         .for_context(&context)
         .search(SearchRequest::new("q"))
         .await
         .unwrap_err();
-    assert!(refused.is_unauthorized(), "{refused}");
+    assert_eq!(refused.kind(), lift_sdk::ErrorKind::Auth, "{refused}");
 
     let requests = gateway.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2);
     assert!(
         requests.iter().all(|r| !has_user_headers(r)),
         "user headers sent to the gateway"
@@ -219,7 +216,7 @@ async fn every_client_shares_one_pool_and_one_credential_provider() {
     client.registry().list(&ListModules::new()).await.unwrap();
     let _: serde_json::Value = client
         .gateway()
-        .module("m-1")
+        .module(&module_id("m-1"))
         .get_json("/api/v1/ping")
         .await
         .unwrap();
@@ -260,16 +257,20 @@ async fn module_named_resolves_through_the_registry() {
         .await;
     let client = LiftClient::new(LiftConfig::new(&gateway.uri()).unwrap().token("t")).unwrap();
 
-    let module = client.gateway().module_named("analytics").await.unwrap();
+    let module = client
+        .gateway()
+        .module_named("analytics")
+        .await
+        .unwrap()
+        .unwrap();
     let pong: serde_json::Value = module.get_json("/api/v1/ping").await.unwrap();
-    let missing = client.gateway().module_named("nope").await.unwrap_err();
+    let missing = client.gateway().module_named("nope").await.unwrap();
 
     assert_eq!(module.module_id(), "11111111-aaaa");
     assert_eq!(pong["pong"], true);
-    assert!(missing.is_not_found(), "{missing}");
     assert!(
-        missing.to_string().contains("no module named `nope`"),
-        "{missing}"
+        missing.is_none(),
+        "no module is a `None`, not a made-up 404"
     );
 }
 
@@ -353,4 +354,51 @@ async fn a_provider_given_to_the_builder_is_used_by_direct_routing_too() {
     let found = client.memory().search("q").await.unwrap();
 
     assert_eq!(found.count, 0);
+}
+
+#[test]
+fn the_builder_tunes_shares_or_turns_off_the_breaker_and_the_budget() {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use lift_sdk::core::{CircuitBreaker, RetryBudget};
+
+    let config = || LiftConfig::new("http://gateway:8000").unwrap();
+    let budget = Arc::new(RetryBudget::new(2, 0.1));
+
+    let tuned = LiftClient::builder(config())
+        .circuit_breaker(3, Duration::from_secs(5))
+        .retry_budget(budget.clone())
+        .deadline(Duration::from_secs(12))
+        .build()
+        .unwrap();
+    let off = LiftClient::builder(config())
+        .shared_circuit_breaker(CircuitBreaker::disabled())
+        .build()
+        .unwrap();
+
+    let (memory, registry) = (tuned.memory().transport(), tuned.registry().transport());
+    assert_eq!(memory.circuit_breaker().failure_threshold(), 3);
+    assert_eq!(
+        registry.circuit_breaker().cooldown(),
+        Duration::from_secs(5)
+    );
+    assert!(!Arc::ptr_eq(
+        memory.circuit_breaker(),
+        registry.circuit_breaker()
+    ));
+    assert!(Arc::ptr_eq(memory.retry_budget(), &budget));
+    assert!(Arc::ptr_eq(
+        tuned.gateway().transport().retry_budget(),
+        &budget
+    ));
+    assert_eq!(
+        memory.retry_policy().deadline_duration(),
+        Duration::from_secs(12)
+    );
+    assert!(Arc::ptr_eq(
+        off.memory().transport().circuit_breaker(),
+        off.gateway().transport().circuit_breaker()
+    ));
+    assert!(!off.registry().transport().circuit_breaker().is_enabled());
 }

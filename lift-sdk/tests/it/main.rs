@@ -3,8 +3,10 @@
 // Helpers outside `#[test]` functions fail loudly too.
 #![allow(clippy::unwrap_used)]
 
+mod binding;
 mod client;
 mod coverage;
+mod facade;
 mod gateway;
 mod passthrough;
 mod support;

@@ -1,7 +1,7 @@
 //! The raw routes: `/billing` and `/observability` through `Passthrough`, and
 //! `ModuleHandle::patch_json`.
 
-use lift_sdk::GatewayClient;
+use lift_sdk::{GatewayClient, ModuleId};
 use lift_sdk_core::Transport;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -109,7 +109,7 @@ async fn patch_json_reaches_the_module() {
         .await;
 
     let patched: Value = gateway(&server)
-        .module("m-1")
+        .module(&ModuleId::new("m-1").unwrap())
         .patch_json("/api/v1/reports/r-1", &json!({"title": "Q4"}))
         .await
         .unwrap();
@@ -121,7 +121,7 @@ async fn patch_json_reaches_the_module() {
 fn dot_dot_pieces_never_leave_the_module() {
     let gateway = GatewayClient::new(Transport::new("http://gw:8000").unwrap());
     let url = gateway
-        .module("m-1")
+        .module(&ModuleId::new("m-1").unwrap())
         .url("/../../registry/modules")
         .unwrap();
     assert_eq!(url.path(), "/modules/m-1/registry/modules");

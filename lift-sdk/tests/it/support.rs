@@ -37,3 +37,9 @@ pub(crate) fn recorded(set: &str, id: &str) -> (String, ResponseTemplate) {
         template,
     )
 }
+
+/// A module id as the registry hands them out: decoded, the way a client receives one (so
+/// the tests do not depend on how `ModuleId` is constructed).
+pub(crate) fn module_id(id: &str) -> lift_sdk::ModuleId {
+    serde_json::from_value(Value::from(id)).unwrap()
+}
