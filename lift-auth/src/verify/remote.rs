@@ -134,12 +134,16 @@ impl RemoteJwks {
         }
         let unavailable =
             |detail: &'static str| Error::with_detail(AuthErrorKind::KeyUnavailable, detail);
-        let response = self
-            .transport
-            .get("")
-            .send()
-            .await
-            .map_err(|err| unavailable("jwks fetch failed").with_source(err))?;
+        let response = self.transport.get("").send().await.map_err(|err| {
+            // The transport stops reading at `max_body_size` with a `Decode` error (the
+            // only one `send` gives: it decodes nothing).
+            let detail = if err.kind() == lift_sdk_core::ErrorKind::Decode {
+                "jwks body larger than MAX_JWKS_BYTES (1 MiB)"
+            } else {
+                "jwks fetch failed"
+            };
+            unavailable(detail).with_source(err)
+        })?;
         if response.bytes().len() > MAX_JWKS_BYTES {
             return Err(unavailable("jwks body larger than MAX_JWKS_BYTES (1 MiB)"));
         }
