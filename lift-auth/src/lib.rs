@@ -63,7 +63,11 @@ pub use bearer::{bearer_from_headers, parse_bearer};
 pub use claims::{Audience, Claims, NumericDate};
 #[cfg(feature = "client")]
 #[doc(inline)]
-pub use client::{AuthClient, RegisterRequest, TokenResponse, User, VerifyResponse};
+pub use client::{
+    AuthClient, AuthServiceInfo, CausalAccessRequest, CausalCapabilities, CausalDataScope,
+    CausalDataScopes, CausalPermissionLevel, CausalPermissions, CausalRoleRequest,
+    CausalTierLimits, RegisterRequest, TokenResponse, User, VerifyResponse,
+};
 #[doc(inline)]
 pub use context::UserContext;
 #[doc(inline)]

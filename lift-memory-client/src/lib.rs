@@ -1,5 +1,6 @@
 //! A typed client for the Lift OS Core memory service: store and search memories, read
-//! insights, manage contexts and conceptual spaces, on behalf of the calling user.
+//! insights, manage contexts, conceptual spaces and workflows, and ingest and analyse
+//! marketing data, on behalf of the calling user.
 //!
 //! ```no_run
 //! use lift_sdk_core::Transport;
@@ -56,6 +57,17 @@ pub use model::info::ServiceInfo;
 #[doc(inline)]
 pub use model::insights::MemoryInsights;
 #[doc(inline)]
+pub use model::marketing::{
+    CausalAnalysis, CausalExperimentData, CausalIngestResult, MarketingCalendar,
+    MarketingIngestResult, MarketingInsights, MarketingSearchResult, MarketingTransformResult,
+    StoredMarketingEntry,
+};
+#[doc(inline)]
+pub use model::marketing_request::{
+    CausalAnalysisRequest, CausalMethod, DataSource, MarketingAggregation, MarketingIngestRequest,
+    MarketingSearchRequest,
+};
+#[doc(inline)]
 pub use model::metadata::ResponseMetadata;
 #[doc(inline)]
 pub use model::metrics::{PerformanceMetrics, PerformanceSummary};
@@ -67,6 +79,8 @@ pub use model::search::{
 pub use model::spaces::{ConceptualSpace, ConceptualSpaces, SpaceDetails};
 #[doc(inline)]
 pub use model::store::{StoreFeatures, StorePerformance, StoreResult};
+#[doc(inline)]
+pub use model::workflow::{Workflow, WorkflowRequest, WorkflowStatus};
 #[doc(inline)]
 pub use request::{BatchSearchRequest, DEFAULT_LIMIT, MAX_LIMIT, SearchRequest, StoreRequest};
 

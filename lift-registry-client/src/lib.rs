@@ -54,7 +54,7 @@ mod status;
 mod update;
 
 #[doc(inline)]
-pub use client::{RegistryClient, RegistryClientBuilder};
+pub use client::{RegistryClient, RegistryClientBuilder, RegistryInfo};
 #[doc(inline)]
 pub use health::{HealthProbe, HealthSummary, ModuleHealthEntry, ModuleHealthReport};
 #[doc(inline)]

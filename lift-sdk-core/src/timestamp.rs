@@ -109,9 +109,15 @@ impl Timestamp {
             return None;
         }
         let whole = seconds.floor();
+        // Rounded to the microsecond: the services send at most microseconds, and an epoch
+        // f64 resolves only ~240 ns today, so finer digits are noise that would depend on
+        // how the JSON number was parsed (serde_json's `float_roundtrip` or not).
         // In range by the check above, so neither cast truncates.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let (secs, nanos) = (whole as i64, ((seconds - whole) * 1e9).round() as u32);
+        let (secs, nanos) = (
+            whole as i64,
+            ((seconds - whole) * 1e6).round() as u32 * 1000,
+        );
         let (secs, nanos) = if nanos >= 1_000_000_000 {
             (secs + 1, 0)
         } else {

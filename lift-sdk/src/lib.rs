@@ -41,7 +41,8 @@ pub use client::{LiftClient, LiftClientBuilder};
 pub use config::{Credentials, DirectIdentity, LiftConfig, Routing};
 #[doc(inline)]
 pub use gateway::{
-    GatewayClient, GatewayInfo, ModuleHandle, Readiness, ReadinessCheck, ServiceHealth, Uptime,
+    GatewayClient, GatewayInfo, ModuleHandle, Passthrough, Readiness, ReadinessCheck,
+    ServiceHealth, Uptime,
 };
 #[doc(inline)]
 pub use lift_auth::{AuthClient, Caller, Role, Token, UserContext};

@@ -1,7 +1,28 @@
-//! Test kit for Lift OS Core: wiremock mocks of every service, an in-process fake platform,
-//! test tokens and a module harness.
+//! Test kit for Lift OS Core: the reference services' own OpenAPI documents, to check that
+//! every request a client sends is one the service accepts.
 //!
-//! This crate is being built; see the repository's issue tracker.
+//! The mocks of every service, the in-process fake platform, the test tokens and the module
+//! harness are still to come; today the kit holds [`openapi`].
+//!
+//! ```
+//! use lift_testkit::openapi::{OpenApi, Service};
+//!
+//! let memory = OpenApi::new(Service::Memory);
+//! // A search the memory service accepts…
+//! let route = memory.check("POST", "/search", "", br#"{"query":"lift","limit":5}"#)?;
+//! assert_eq!(route.to_string(), "memory POST /search");
+//! // …and one it answers with 422.
+//! let refused = memory.check("POST", "/search", "", br#"{"limit":500}"#).unwrap_err();
+//! assert!(refused.iter().any(|violation| violation.to_string().contains("/limit")));
+//! # Ok::<(), Vec<lift_testkit::openapi::Violation>>(())
+//! ```
+//!
+//! # Feature flags
+//!
+//! None.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod openapi;
 
 // The README's code blocks are compiled and run as doctests, so it cannot drift from the API.
 #[cfg(doctest)]

@@ -1,14 +1,21 @@
 //! The auth-service client.
 
+mod causal;
+mod causal_types;
 mod types;
 
 use http::header::AUTHORIZATION;
 use lift_sdk_core::{Error, Transport};
 
+pub use causal_types::{
+    AuthServiceInfo, CausalAccessRequest, CausalCapabilities, CausalDataScope, CausalDataScopes,
+    CausalPermissionLevel, CausalPermissions, CausalRoleRequest, CausalTierLimits,
+};
 use types::LoginRequest;
 pub use types::{RegisterRequest, TokenResponse, User, VerifyResponse};
 
-/// A client of the auth service: `register`, `login`, `verify`, `refresh` (contract §3.1).
+/// A client of the auth service: `register`, `login`, `verify`, `refresh`, the `/causal/…`
+/// routes, `info` and `health_detailed` (contract §3.1).
 ///
 /// It works against the service itself (`http://auth:8001`) or through the gateway's
 /// `/auth` prefix (`http://gw:8000/auth`): the transport's base URL decides. Cheap to clone.

@@ -9,6 +9,7 @@ use lift_auth::{
     StaticToken, TokenVerifier, UserContext, UserContextHeaders,
 };
 use lift_sdk_core::{AuthProvider, Transport};
+use lift_testkit::openapi::{CheckedServer, Service};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -30,7 +31,7 @@ fn login_body(expires_in: u64) -> Value {
 
 #[tokio::test]
 async fn login_and_register_directly_and_through_the_gateway_prefix() {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Auth).await;
     for prefix in ["", "/auth"] {
         Mock::given(method("POST"))
             .and(path(format!("{prefix}/login")))
@@ -63,7 +64,7 @@ async fn login_and_register_directly_and_through_the_gateway_prefix() {
 
 #[tokio::test]
 async fn wrong_password_is_a_status_error_with_detail() {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Auth).await;
     Mock::given(method("POST"))
         .and(path("/login"))
         .respond_with(
@@ -78,7 +79,7 @@ async fn wrong_password_is_a_status_error_with_detail() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn login_session_logs_in_once_for_100_concurrent_callers() {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Auth).await;
     Mock::given(method("POST"))
         .and(path("/auth/login"))
         .respond_with(
@@ -136,7 +137,7 @@ async fn skip(by: Duration) {
 
 #[tokio::test]
 async fn login_session_renews_before_expiry_and_falls_back_to_login_when_refresh_fails() {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Auth).await;
     Mock::given(method("POST"))
         .and(path("/login"))
         .respond_with(ResponseTemplate::new(200).set_body_json(login_body(2)))
@@ -163,7 +164,7 @@ async fn login_session_renews_before_expiry_and_falls_back_to_login_when_refresh
 
 #[tokio::test]
 async fn login_session_uses_a_working_refresh() {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Auth).await;
     Mock::given(method("POST"))
         .and(path("/login"))
         .respond_with(ResponseTemplate::new(200).set_body_json(login_body(2)))
@@ -190,7 +191,7 @@ async fn login_session_uses_a_working_refresh() {
 
 #[tokio::test]
 async fn a_failed_renewal_keeps_the_unexpired_token() {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Auth).await;
     Mock::given(method("POST"))
         .and(path("/login"))
         .respond_with(ResponseTemplate::new(200).set_body_json(login_body(2)))
@@ -219,7 +220,7 @@ async fn a_failed_renewal_keeps_the_unexpired_token() {
 
 #[tokio::test]
 async fn an_absurd_expires_in_does_not_panic() {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Auth).await;
     Mock::given(method("POST"))
         .and(path("/login"))
         .respond_with(ResponseTemplate::new(200).set_body_json(login_body(u64::MAX)))
@@ -235,7 +236,7 @@ async fn an_absurd_expires_in_does_not_panic() {
 
 #[tokio::test]
 async fn login_failure_without_a_token_is_an_error() {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Auth).await;
     Mock::given(method("POST"))
         .and(path("/login"))
         .respond_with(
@@ -480,7 +481,7 @@ async fn no_keys_and_endpoint_down_is_key_unavailable() {
 
 #[tokio::test]
 async fn verify_sends_the_bearer() {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Auth).await;
     Mock::given(method("POST"))
         .and(path("/verify"))
         .and(header("authorization", "Bearer tok"))

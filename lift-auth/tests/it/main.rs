@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used, reason = "test helpers panic on broken fixtures")]
 
+#[cfg(feature = "client")]
+mod causal;
 mod claims_edges;
 #[cfg(feature = "client")]
 mod client;

@@ -1,7 +1,9 @@
 //! The memory routes, and how their answers are decoded.
 
+mod marketing;
 mod memories;
 mod service;
+mod workflows;
 
 use lift_sdk_core::{Error, RequestBuilder};
 use serde::de::DeserializeOwned;

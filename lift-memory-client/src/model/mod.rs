@@ -5,8 +5,11 @@
 pub(crate) mod context;
 pub(crate) mod info;
 pub(crate) mod insights;
+pub(crate) mod marketing;
+pub(crate) mod marketing_request;
 pub(crate) mod metadata;
 pub(crate) mod metrics;
 pub(crate) mod search;
 pub(crate) mod spaces;
 pub(crate) mod store;
+pub(crate) mod workflow;

@@ -4,6 +4,7 @@
 
 use lift_memory_client::{Error, MemoryClient};
 use lift_sdk_core::{ErrorDetail, ErrorKind};
+use lift_testkit::openapi::{CheckedServer, Service};
 use serde_json::Value;
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer};
@@ -11,8 +12,8 @@ use wiremock::{Mock, MockServer};
 use crate::support::{Capture, Mode, capture, provider, received, transport};
 
 /// A client set up as the capture's client was: through the gateway, or direct to memory.
-async fn replay(capture: &Capture) -> (MockServer, MemoryClient) {
-    let server = MockServer::start().await;
+async fn replay(capture: &Capture) -> (CheckedServer, MemoryClient) {
+    let server = CheckedServer::start(Service::Memory).await;
     Mock::given(any())
         .respond_with(capture.response_template())
         .expect(1)
@@ -224,7 +225,7 @@ fn check(capture: &Capture, err: &Error) {
 async fn memorys_own_health_and_readiness_decode() {
     // Arrange: captures 05 and 06 were recorded on the memory service itself.
     let (health, ready) = (capture("compat", 5), capture("compat", 6));
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Memory).await;
     for exchange in [&health, &ready] {
         Mock::given(method("GET"))
             .and(path(exchange.request.path.as_str()))

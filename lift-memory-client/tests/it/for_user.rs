@@ -5,16 +5,17 @@ use std::sync::Arc;
 use lift_auth::{Caller, Role, StaticToken, Token, UserContext, UserContextHeaders};
 use lift_memory_client::{ErrorKind, MemoryClient};
 use lift_sdk_core::Transport;
+use lift_testkit::openapi::{CheckedServer, Service};
 use serde_json::json;
+use wiremock::Mock;
 use wiremock::matchers::{header, method, path};
-use wiremock::{Mock, MockServer};
 
 use crate::support::{Absent, CONTEXT_HEADERS, HeaderIs, envelope, received, transport};
 
 #[tokio::test]
 async fn for_token_binds_each_copy_to_its_caller_through_the_gateway() {
     // Arrange: one shared client without credentials, as a module holds it.
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Memory).await;
     let stats = envelope(json!({"total_contexts": 1}), json!(null));
     for token in ["alice-token", "bob-token"] {
         Mock::given(method("GET"))
@@ -51,7 +52,7 @@ async fn for_token_binds_each_copy_to_its_caller_through_the_gateway() {
 #[tokio::test]
 async fn through_the_gateway_no_user_context_header_ever_leaves_the_client() {
     // Arrange: a transport whose defaults and provider both try to send X-User-* headers.
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Memory).await;
     Mock::given(method("POST"))
         .and(path("/memory/search"))
         .and(header("authorization", "Bearer caller-token"))
@@ -88,7 +89,7 @@ async fn through_the_gateway_no_user_context_header_ever_leaves_the_client() {
 #[tokio::test]
 async fn for_context_sends_the_callers_headers_directly() {
     // Arrange
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Memory).await;
     Mock::given(method("POST"))
         .and(path("/store"))
         .and(header("x-user-id", "u-2"))
@@ -116,7 +117,7 @@ async fn for_context_sends_the_callers_headers_directly() {
 #[tokio::test]
 async fn the_builder_sets_up_either_routing_mode() {
     // Arrange
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Memory).await;
     let stats = envelope(json!({"total_contexts": 1}), json!(null));
     Mock::given(method("GET"))
         .and(path("/memory/context/stats"))
@@ -159,7 +160,7 @@ async fn the_builder_sets_up_either_routing_mode() {
 #[tokio::test]
 async fn for_user_takes_a_token_or_a_user_context() {
     // Arrange: direct routing, where the user context travels as headers.
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Memory).await;
     Mock::given(method("GET"))
         .and(path("/context/stats"))
         .and(header("authorization", "Bearer caller-token"))
@@ -196,7 +197,7 @@ async fn for_user_takes_a_token_or_a_user_context() {
 async fn a_caller_with_only_a_user_context_is_refused_through_the_gateway_before_sending() {
     // Arrange: a gateway client, and a caller known only by their user context. Before,
     // the headers were stripped and the call went out with no identity (a 401).
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Memory).await;
     let shared = MemoryClient::through_gateway(transport(&format!("{}/memory", server.uri())));
     let context = UserContext::new("user-7", "org-7");
 
@@ -216,7 +217,7 @@ async fn a_caller_with_only_a_user_context_is_refused_through_the_gateway_before
 #[tokio::test]
 async fn a_caller_with_both_forms_sends_the_token_to_the_gateway_and_the_context_directly() {
     // Arrange: one handler's caller, as the gateway delivered them (token and headers).
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Memory).await;
     let stats = envelope(json!({"total_contexts": 1}), json!(null));
     Mock::given(method("GET"))
         .and(path("/memory/context/stats"))

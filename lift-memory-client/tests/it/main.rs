@@ -6,7 +6,9 @@
 
 mod captures;
 mod for_user;
+mod marketing;
 mod routes;
 mod support;
 mod tolerance;
 mod validation;
+mod workflows;

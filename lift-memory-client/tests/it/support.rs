@@ -7,6 +7,7 @@ use std::time::Duration;
 use lift_auth::{Role, StaticToken, UserContext, UserContextHeaders};
 use lift_memory_client::MemoryClient;
 use lift_sdk_core::{AuthProvider, CircuitBreaker, RetryBudget, RetryPolicy, Transport};
+use lift_testkit::openapi::{CheckedServer, Service};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
@@ -37,14 +38,14 @@ impl Mode {
 
 /// A mock server and a client pointed at it in one routing mode.
 pub(crate) struct Harness {
-    pub(crate) server: MockServer,
+    pub(crate) server: CheckedServer,
     pub(crate) client: MemoryClient,
     pub(crate) mode: Mode,
 }
 
 impl Harness {
     pub(crate) async fn start(mode: Mode) -> Self {
-        let server = MockServer::start().await;
+        let server = CheckedServer::start(Service::Memory).await;
         let base = match mode {
             Mode::Gateway => format!("{}/memory", server.uri()),
             Mode::Direct => server.uri(),

@@ -3,6 +3,7 @@
 mod body;
 mod lookup;
 mod registration;
+mod root;
 
 use std::collections::HashSet;
 
@@ -13,6 +14,8 @@ use crate::id::ModuleId;
 use crate::page::{ListModules, MAX_PAGE_SIZE, Page};
 use crate::record::{ModuleRecord, UpdatedModule};
 use crate::update::ModuleUpdate;
+
+pub use root::RegistryInfo;
 
 /// Configures a [`RegistryClient`] from URLs: `gateway_url` (calls go to
 /// `{gateway}/registry`) or `service_url` (the registry's own URL), credentials and

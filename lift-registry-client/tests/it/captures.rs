@@ -4,14 +4,15 @@
 use lift_registry_client::{
     ListModules, ModuleHealth, ModuleId, ModuleRecord, ModuleUpdate, Unregistered,
 };
+use lift_testkit::openapi::{CheckedServer, Service};
 use serde_json::Value;
+use wiremock::Mock;
 use wiremock::matchers::any;
-use wiremock::{Mock, MockServer};
 
 use crate::support::{Capture, Mode, capture};
 
-async fn serve(exchange: &Capture) -> MockServer {
-    let server = MockServer::start().await;
+async fn serve(exchange: &Capture) -> CheckedServer {
+    let server = CheckedServer::start(Service::Registry).await;
     Mock::given(any())
         .respond_with(exchange.response_template())
         .expect(1)
@@ -213,7 +214,7 @@ async fn the_other_answers_decode() {
 async fn the_registrys_own_health_and_readiness_decode() {
     // Arrange: captures 07 and 08 were recorded on the registry itself.
     let (health, ready) = (capture("07"), capture("08"));
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     for (route, exchange) in [("/health", &health), ("/ready", &ready)] {
         Mock::given(wiremock::matchers::path(route))
             .respond_with(exchange.response_template())

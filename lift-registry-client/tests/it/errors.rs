@@ -2,8 +2,9 @@
 
 use lift_registry_client::{Error, ListModules, ModuleId, RegistryClient, Unregistered};
 use lift_sdk_core::{ErrorDetail, ErrorKind};
+use lift_testkit::openapi::{CheckedServer, Service};
+use wiremock::Mock;
 use wiremock::matchers::any;
-use wiremock::{Mock, MockServer};
 
 use crate::support::{Capture, Mode, capture};
 
@@ -58,7 +59,7 @@ const CASES: [(&str, Call, Mode); 11] = [
 ];
 
 async fn replay(exchange: &Capture, call: Call, mode: Mode) -> Error {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     Mock::given(any())
         .respond_with(exchange.response_template())
         .expect(1)
@@ -132,7 +133,7 @@ async fn forbidden_register_names_the_missing_role() {
 
 #[tokio::test]
 async fn forbidden_update_names_the_missing_role() {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     Mock::given(any())
         .respond_with(
             wiremock::ResponseTemplate::new(403).set_body_json(
@@ -160,7 +161,7 @@ async fn forbidden_update_names_the_missing_role() {
 
 #[tokio::test]
 async fn a_forbidden_read_has_no_role_hint() {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     Mock::given(any())
         .respond_with(capture("57").response_template())
         .mount(&server)
@@ -188,7 +189,7 @@ async fn not_found_is_reported_as_such() {
 async fn unregistering_again_is_not_an_error() {
     // The recorded 404 `Module not found` of a second DELETE.
     let exchange = capture("83");
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     Mock::given(any())
         .respond_with(exchange.response_template())
         .expect(1)

@@ -1,5 +1,6 @@
 //! Bad input never reaches the network, and the gateway never sees user-context headers.
 
+use lift_testkit::openapi::{CheckedServer, Service};
 use std::sync::Arc;
 
 use lift_registry_client::{
@@ -7,15 +8,15 @@ use lift_registry_client::{
 };
 use lift_sdk_core::ErrorKind;
 use wiremock::matchers::{any, body_json, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 use crate::support::{
     Mode, NoUserContext, TOKEN, TokenAndContext, capture, fast_retries, manifest_path, user_context,
 };
 
 /// A server that fails the test (on drop) if it receives anything.
-async fn silent_server() -> MockServer {
-    let server = MockServer::start().await;
+async fn silent_server() -> CheckedServer {
+    let server = CheckedServer::start(Service::Registry).await;
     Mock::given(any())
         .respond_with(ResponseTemplate::new(500))
         .expect(0)
@@ -119,7 +120,7 @@ async fn an_invalid_update_is_refused_before_sending() {
 
 #[tokio::test]
 async fn an_update_sends_base_url_without_trailing_slash() {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     Mode::Gateway
         .mock("PUT", "/modules/m-1")
         .and(body_json(
@@ -142,7 +143,7 @@ async fn an_update_sends_base_url_without_trailing_slash() {
 
 #[tokio::test]
 async fn ids_are_one_percent_encoded_segment() {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     Mock::given(method("GET"))
         .and(path("/registry/modules/a%25b%20c"))
         .respond_with(capture("70").response_template())
@@ -160,7 +161,7 @@ async fn ids_are_one_percent_encoded_segment() {
 #[tokio::test]
 async fn the_gateway_never_receives_user_context_headers() {
     // Arrange: a provider that (wrongly) adds X-User-* next to the token.
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     Mode::Gateway
         .mock("GET", "/health-summary")
         .and(NoUserContext)
@@ -192,7 +193,7 @@ async fn the_gateway_never_receives_user_context_headers() {
 
 #[tokio::test]
 async fn new_uses_the_transport_as_given() {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     Mode::Gateway
         .mock("GET", "/health-summary")
         .respond_with(capture("73").response_template())
@@ -212,7 +213,7 @@ async fn new_uses_the_transport_as_given() {
 
 #[tokio::test]
 async fn through_gateway_strips_what_the_transport_provider_adds() {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     Mode::Gateway
         .mock("GET", "/health-summary")
         .respond_with(capture("73").response_template())
@@ -232,7 +233,7 @@ async fn through_gateway_strips_what_the_transport_provider_adds() {
 
 #[tokio::test]
 async fn for_token_and_for_context_pick_the_credentials() {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     Mode::Gateway
         .mock("GET", "/health-summary")
         .respond_with(capture("73").response_template())
@@ -298,7 +299,7 @@ fn the_gateway_mode_targets_the_registry_prefix() {
 
 #[tokio::test]
 async fn reads_are_retried_but_registration_is_not() {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(503))
         .up_to_n_times(1)

@@ -13,5 +13,6 @@ mod foreign;
 mod input;
 mod manifest;
 mod pagination;
+mod root;
 mod routes;
 mod tolerance;

@@ -1,9 +1,10 @@
 //! `list_all` follows pages.
 
 use lift_registry_client::{ListModules, ModuleStatus};
+use lift_testkit::openapi::{CheckedServer, Service};
 use serde_json::{Value, json};
+use wiremock::ResponseTemplate;
 use wiremock::matchers::query_param;
-use wiremock::{MockServer, ResponseTemplate};
 
 use crate::support::Mode;
 
@@ -23,7 +24,7 @@ fn page(ids: &[&str], page: u32, pages: u32, has_next: bool) -> ResponseTemplate
 #[tokio::test]
 async fn list_all_follows_every_page() {
     // Arrange
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     let mode = Mode::Gateway;
     for (number, ids, has_next) in [
         ("1", &["a", "b"][..], true),
@@ -51,7 +52,7 @@ async fn list_all_follows_every_page() {
 
 #[tokio::test]
 async fn list_all_starts_at_the_given_page_and_uses_100_per_page_by_default() {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     let mode = Mode::Direct;
     mode.mock("GET", "/modules")
         .and(query_param("page", "3"))
@@ -72,7 +73,7 @@ async fn list_all_starts_at_the_given_page_and_uses_100_per_page_by_default() {
 
 #[tokio::test]
 async fn an_empty_page_that_claims_a_successor_ends_the_listing() {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     let mode = Mode::Gateway;
     mode.mock("GET", "/modules")
         .respond_with(page(&[], 1, 9, true))
@@ -92,7 +93,7 @@ async fn an_empty_page_that_claims_a_successor_ends_the_listing() {
 #[tokio::test]
 async fn a_registry_that_ignores_the_page_cannot_make_it_loop() {
     // Every page answers the first page again, always claiming a successor.
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     let mode = Mode::Direct;
     mode.mock("GET", "/modules")
         .respond_with(page(&["a", "b"], 1, 0, true))
@@ -112,7 +113,7 @@ async fn a_registry_that_ignores_the_page_cannot_make_it_loop() {
 
 #[tokio::test]
 async fn it_stops_at_the_last_page_the_registry_counted() {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     let mode = Mode::Gateway;
     for (number, ids) in [("1", &["a", "b"][..]), ("2", &["c"][..])] {
         mode.mock("GET", "/modules")
@@ -136,7 +137,7 @@ async fn it_stops_at_the_last_page_the_registry_counted() {
 #[tokio::test]
 async fn pages_without_a_page_number_are_followed_and_repeats_kept_once() {
     // The listing shifted between the two requests: `b` comes back on page 2.
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     let mode = Mode::Gateway;
     for (number, ids, has_next) in [("1", &["a", "b"][..], true), ("2", &["b", "c"][..], false)] {
         let items: Vec<Value> = ids

@@ -1,13 +1,13 @@
 //! Every client method in both routing modes: the exact request sent (method, path,
 //! credentials, body) and the typed answer, served from the recorded exchanges.
 
+use lift_testkit::openapi::{CheckedServer, Service};
 use std::time::Duration;
 
 use lift_registry_client::{
     ListModules, ModuleHealth, ModuleId, ModuleStatus, ModuleUpdate, SortOrder, Unregistered,
 };
 use serde_json::json;
-use wiremock::MockServer;
 use wiremock::matchers::{body_json, query_param, query_param_is_missing};
 
 use crate::support::{Mode, both_modes, capture};
@@ -30,7 +30,7 @@ both_modes!(
 
 async fn register(mode: Mode) {
     // Arrange
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     let exchange = capture("58");
     mode.mock("POST", "/modules")
         .and(body_json(exchange.registration_body()))
@@ -73,7 +73,7 @@ async fn register(mode: Mode) {
 async fn register_strips_the_trailing_slash_and_sends_only_the_registry_fields(mode: Mode) {
     // Arrange: a module.json with a trailing slash, a human id, keys the registry drops and
     // `capabilities`, which register as features (contract §7.4).
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     mode.mock("POST", "/modules")
         .and(body_json(json!({
             "name": "analytics",
@@ -117,7 +117,7 @@ async fn register_strips_the_trailing_slash_and_sends_only_the_registry_fields(m
 }
 
 async fn list_default(mode: Mode) {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     mode.mock("GET", "/modules")
         .and(query_param_is_missing("page"))
         .and(query_param_is_missing("size"))
@@ -152,7 +152,7 @@ async fn list_default(mode: Mode) {
 }
 
 async fn list_with_params(mode: Mode) {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     mode.mock("GET", "/modules")
         .and(query_param("page", "1"))
         .and(query_param("size", "1"))
@@ -176,7 +176,7 @@ async fn list_with_params(mode: Mode) {
 }
 
 async fn list_with_status_filter(mode: Mode) {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     mode.mock("GET", "/modules")
         .and(query_param("status_filter", "active"))
         .respond_with(capture("65").response_template())
@@ -195,7 +195,7 @@ async fn list_with_status_filter(mode: Mode) {
 }
 
 async fn get(mode: Mode) {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     // 70 was recorded through the gateway, 79 directly on the registry.
     let exchange = capture(if mode == Mode::Gateway { "70" } else { "79" });
     mode.mock("GET", &format!("/modules/{ECHO_ID}"))
@@ -224,7 +224,7 @@ async fn get(mode: Mode) {
 }
 
 async fn update(mode: Mode) {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     let exchange = capture("74");
     mode.mock("PUT", &format!("/modules/{ECHO_ID}"))
         .and(body_json(exchange.request.body.clone().unwrap()))
@@ -249,7 +249,7 @@ async fn update(mode: Mode) {
 }
 
 async fn unregister(mode: Mode) {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     mode.mock("DELETE", &format!("/modules/{ECHO_ID}"))
         .respond_with(capture("82").response_template())
         .expect(1)
@@ -266,7 +266,7 @@ async fn unregister(mode: Mode) {
 }
 
 async fn module_health(mode: Mode) {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     mode.mock("GET", &format!("/modules/{ECHO_ID}/health"))
         .respond_with(capture("72").response_template())
         .expect(1)
@@ -286,7 +286,7 @@ async fn module_health(mode: Mode) {
 }
 
 async fn health_summary(mode: Mode) {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     mode.mock("GET", "/health-summary")
         .respond_with(capture("73").response_template())
         .expect(1)
@@ -312,7 +312,7 @@ async fn health_summary(mode: Mode) {
 
 async fn find_by_name(mode: Mode) {
     // Two registrations of the same name: the newest wins.
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     let record = |id: &str, created: &str| {
         json!({"id": id, "name": "echo-module", "version": "1.0.0",
                "base_url": "http://127.0.0.1:9100/", "status": "active", "created_at": created})
@@ -343,7 +343,7 @@ async fn find_by_name(mode: Mode) {
 
 #[tokio::test]
 async fn a_missing_module_is_none() {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     Mode::Gateway
         .mock("GET", "/modules")
         .respond_with(capture("63").response_template())

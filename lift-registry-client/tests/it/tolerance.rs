@@ -5,8 +5,9 @@ use lift_registry_client::{
     HealthSummary, ListModules, ModuleHealth, ModuleId, ModuleRecord, ModuleStatus,
 };
 use lift_sdk_core::{ErrorKind, Timestamp};
+use lift_testkit::openapi::{CheckedServer, Service};
 use serde_json::{Value, json};
-use wiremock::{MockServer, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
 use crate::support::Mode;
 
@@ -81,7 +82,7 @@ fn an_empty_summary_decodes() {
 
 #[tokio::test]
 async fn empty_data_is_handled() {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     let mode = Mode::Gateway;
     mode.mock("GET", "/modules")
         .respond_with(envelope(&json!({})))
@@ -119,7 +120,7 @@ async fn empty_data_is_handled() {
 #[tokio::test]
 async fn a_bare_envelope_without_metadata_decodes() {
     // Module copies of the envelope have no `metadata` key.
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     Mode::Direct
         .mock("GET", "/modules/m-1/health")
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
@@ -143,7 +144,7 @@ async fn a_bare_envelope_without_metadata_decodes() {
 
 #[tokio::test]
 async fn a_mistyped_field_is_kept_raw_and_a_record_without_id_is_a_decode_error() {
-    let server = MockServer::start().await;
+    let server = CheckedServer::start(Service::Registry).await;
     Mode::Gateway
         .mock("GET", "/modules")
         .respond_with(envelope(

@@ -2,6 +2,7 @@
 
 mod info;
 mod module;
+mod passthrough;
 
 use std::sync::Arc;
 
@@ -11,6 +12,7 @@ use lift_sdk_core::{Error, ServiceClient, Transport};
 pub use info::GatewayInfo;
 pub use lift_sdk_core::{Readiness, ReadinessCheck, ServiceHealth, Uptime};
 pub use module::ModuleHandle;
+pub use passthrough::Passthrough;
 
 /// The gateway: its own health and readiness, and calls into modules at
 /// `/modules/{id}/{path}`.
@@ -86,6 +88,20 @@ impl GatewayClient {
     /// Any [`Error`](crate::Error).
     pub async fn info(&self) -> Result<GatewayInfo, Error> {
         self.transport.get("/").send_data().await
+    }
+
+    /// Raw JSON calls under `{gateway}/billing/…`, for the billing service, which has no
+    /// typed client (see [`Passthrough`]).
+    #[must_use]
+    pub fn billing(&self) -> Passthrough {
+        Passthrough::new(self.transport.clone(), "billing")
+    }
+
+    /// Raw JSON calls under `{gateway}/observability/…`, for the observability service,
+    /// which has no typed client (see [`Passthrough`]).
+    #[must_use]
+    pub fn observability(&self) -> Passthrough {
+        Passthrough::new(self.transport.clone(), "observability")
     }
 
     /// A module reached through the gateway by its registry id (the id the registry

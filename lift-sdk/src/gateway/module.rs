@@ -54,23 +54,8 @@ impl ModuleHandle {
     /// An error of kind [`InvalidInput`](lift_sdk_core::ErrorKind::InvalidInput) for an empty
     /// module id.
     pub fn url(&self, path: &str) -> Result<Url, Error> {
-        let mut url = self.transport.url(["modules", self.module_id.as_str()])?;
-        let (path, query) = match path.split_once('?') {
-            Some((path, query)) => (path, Some(query)),
-            None => (path, None),
-        };
-        let pieces: Vec<&str> = path.split('/').filter(|piece| !piece.is_empty()).collect();
-        if let Ok(mut segments) = url.path_segments_mut() {
-            if pieces.is_empty() {
-                segments.push("");
-            } else {
-                segments.extend(pieces);
-            }
-        }
-        if let Some(query) = query.filter(|query| !query.is_empty()) {
-            url.set_query(Some(query));
-        }
-        Ok(url)
+        let base = self.transport.url(["modules", self.module_id.as_str()])?;
+        Ok(super::passthrough::join(base, path))
     }
 
     /// Starts a request to `path` inside the module (the raw request builder: any method,
@@ -138,6 +123,22 @@ impl ModuleHandle {
         T: DeserializeOwned,
     {
         self.request(Method::PUT, path).json(body).send_json().await
+    }
+
+    /// `PATCH path` with a JSON body.
+    ///
+    /// # Errors
+    ///
+    /// As [`get_json`](Self::get_json).
+    pub async fn patch_json<B, T>(&self, path: &str, body: &B) -> Result<T, Error>
+    where
+        B: Serialize + ?Sized,
+        T: DeserializeOwned,
+    {
+        self.request(Method::PATCH, path)
+            .json(body)
+            .send_json()
+            .await
     }
 
     /// `DELETE path`, decoded from bare JSON.

@@ -5,6 +5,8 @@
 
 mod binding;
 mod client;
+mod coverage;
 mod facade;
 mod gateway;
+mod passthrough;
 mod support;
