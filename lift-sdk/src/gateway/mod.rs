@@ -1,6 +1,7 @@
 //! The gateway client: platform health, and calls into modules.
 
 mod info;
+mod json_calls;
 mod module;
 mod passthrough;
 

@@ -3,9 +3,9 @@
 use http::Method;
 use lift_registry_client::ModuleId;
 use lift_sdk_core::{Error, RequestBuilder, Transport};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use url::Url;
+
+use super::json_calls::json_calls;
 
 /// A module reached through the gateway, by its registry id.
 ///
@@ -86,67 +86,7 @@ impl ModuleHandle {
         }
     }
 
-    /// `GET path`, decoded from bare JSON.
-    ///
-    /// # Errors
-    ///
-    /// Any [`Error`](crate::Error): the module's status and `detail`, a 404 from the gateway when
-    /// the id is unknown, a decode error when the body is not a `T`.
-    pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
-        self.request(Method::GET, path).send_json().await
-    }
-
-    /// `POST path` with a JSON body (not retried once it may have reached the module).
-    ///
-    /// # Errors
-    ///
-    /// As [`get_json`](Self::get_json).
-    pub async fn post_json<B, T>(&self, path: &str, body: &B) -> Result<T, Error>
-    where
-        B: Serialize + ?Sized,
-        T: DeserializeOwned,
-    {
-        self.request(Method::POST, path)
-            .json(body)
-            .send_json()
-            .await
-    }
-
-    /// `PUT path` with a JSON body.
-    ///
-    /// # Errors
-    ///
-    /// As [`get_json`](Self::get_json).
-    pub async fn put_json<B, T>(&self, path: &str, body: &B) -> Result<T, Error>
-    where
-        B: Serialize + ?Sized,
-        T: DeserializeOwned,
-    {
-        self.request(Method::PUT, path).json(body).send_json().await
-    }
-
-    /// `PATCH path` with a JSON body.
-    ///
-    /// # Errors
-    ///
-    /// As [`get_json`](Self::get_json).
-    pub async fn patch_json<B, T>(&self, path: &str, body: &B) -> Result<T, Error>
-    where
-        B: Serialize + ?Sized,
-        T: DeserializeOwned,
-    {
-        self.request(Method::PATCH, path)
-            .json(body)
-            .send_json()
-            .await
-    }
-
-    /// `DELETE path`, decoded from bare JSON.
-    ///
-    /// # Errors
-    ///
-    /// As [`get_json`](Self::get_json).
-    pub async fn delete_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
-        self.request(Method::DELETE, path).send_json().await
-    }
+    json_calls!(
+        "Any [`Error`](crate::Error): the module's status and `detail`, a 404 from the gateway when the id is unknown, a decode error when the body is not a `T`."
+    );
 }

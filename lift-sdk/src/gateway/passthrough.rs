@@ -3,9 +3,9 @@
 
 use http::Method;
 use lift_sdk_core::{Error, RequestBuilder, Transport};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use url::Url;
+
+use super::json_calls::json_calls;
 
 /// A gateway route with no typed client (billing, observability): raw JSON calls under
 /// `{gateway}/{prefix}/…`, with the gateway client's credentials.
@@ -61,69 +61,9 @@ impl Passthrough {
         }
     }
 
-    /// `GET path`, decoded from bare JSON.
-    ///
-    /// # Errors
-    ///
-    /// Any [`lift_sdk_core::Error`]: the service's status and `detail`, a decode error when
-    /// the body is not a `T`.
-    pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
-        self.request(Method::GET, path).send_json().await
-    }
-
-    /// `POST path` with a JSON body (not retried once it may have reached the service).
-    ///
-    /// # Errors
-    ///
-    /// As [`get_json`](Self::get_json).
-    pub async fn post_json<B, T>(&self, path: &str, body: &B) -> Result<T, Error>
-    where
-        B: Serialize + ?Sized,
-        T: DeserializeOwned,
-    {
-        self.request(Method::POST, path)
-            .json(body)
-            .send_json()
-            .await
-    }
-
-    /// `PUT path` with a JSON body.
-    ///
-    /// # Errors
-    ///
-    /// As [`get_json`](Self::get_json).
-    pub async fn put_json<B, T>(&self, path: &str, body: &B) -> Result<T, Error>
-    where
-        B: Serialize + ?Sized,
-        T: DeserializeOwned,
-    {
-        self.request(Method::PUT, path).json(body).send_json().await
-    }
-
-    /// `PATCH path` with a JSON body.
-    ///
-    /// # Errors
-    ///
-    /// As [`get_json`](Self::get_json).
-    pub async fn patch_json<B, T>(&self, path: &str, body: &B) -> Result<T, Error>
-    where
-        B: Serialize + ?Sized,
-        T: DeserializeOwned,
-    {
-        self.request(Method::PATCH, path)
-            .json(body)
-            .send_json()
-            .await
-    }
-
-    /// `DELETE path`, decoded from bare JSON.
-    ///
-    /// # Errors
-    ///
-    /// As [`get_json`](Self::get_json).
-    pub async fn delete_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
-        self.request(Method::DELETE, path).send_json().await
-    }
+    json_calls!(
+        "Any [`lift_sdk_core::Error`]: the service's status and `detail`, a decode error when the body is not a `T`."
+    );
 }
 
 /// Appends `path` (literal text, percent-encoded here; a query after `?` used as given) to
