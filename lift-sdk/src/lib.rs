@@ -29,6 +29,7 @@
 mod client;
 mod config;
 mod gateway;
+pub mod runtime;
 
 pub use lift_auth as auth;
 pub use lift_memory_client as memory;

@@ -1,0 +1,1 @@
+//! Liveness, readiness (with checks) and `/metrics`.
