@@ -39,7 +39,7 @@ pub use lift_sdk_core as core;
 #[doc(inline)]
 pub use client::{LiftClient, LiftClientBuilder};
 #[doc(inline)]
-pub use config::{Credentials, DirectIdentity, LiftConfig, Routing};
+pub use config::{Credentials, DirectIdentity, LiftConfig, ModuleSettings, Routing};
 #[doc(inline)]
 pub use gateway::{
     GatewayClient, GatewayInfo, ModuleHandle, Passthrough, Readiness, ReadinessCheck,

@@ -6,6 +6,10 @@ use std::time::Duration;
 use lift_sdk_core::{Error, Secret};
 use url::Url;
 
+mod module;
+
+pub use module::ModuleSettings;
+
 /// How clients reach the services.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -106,6 +110,11 @@ impl DirectIdentity {
 /// | `LIFT_EMAIL`, `LIFT_PASSWORD` | — | an account to log in with (both or neither) |
 /// | `LIFT_USER_ID`, `LIFT_ORG_ID`, `LIFT_USER_ROLES` | — | the identity of direct calls made outside a request |
 /// | `LIFT_HTTP_TIMEOUT` | `10s` | time-out of one attempt, under the 30 s deadline of a whole call (`500ms`, `30s`, `2m` or plain seconds) |
+/// | `OBSERVABILITY_SERVICE_URL` | — | the observability service; a module registers its health endpoint there when set |
+/// | `LIFT_MODULE_PORT` | `9100` | the port a module listens on ([`ModuleSettings`]) |
+/// | `LIFT_MODULE_HOST` | `0.0.0.0` | the address a module listens on |
+/// | `LIFT_MODULE_PUBLIC_URL` | derived from the bound address | the base URL a module registers |
+/// | `LIFT_MODULE_MANIFEST` | `module.json` | the manifest a module reads when it gives none in code |
 ///
 /// ```
 /// use lift_sdk::{LiftConfig, Routing};
@@ -142,6 +151,11 @@ pub struct LiftConfig {
     pub direct_identity: Option<DirectIdentity>,
     /// The time-out of one attempt.
     pub timeout: Duration,
+    /// The observability service (`OBSERVABILITY_SERVICE_URL`): when set, a module's
+    /// runtime also registers its health endpoint there.
+    pub observability_url: Option<Url>,
+    /// Where a module listens and what it registers (`LIFT_MODULE_*`).
+    pub module: ModuleSettings,
 }
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -166,6 +180,11 @@ impl fmt::Debug for LiftConfig {
             .field("jwt_secret", &self.jwt_secret)
             .field("direct_identity", &self.direct_identity)
             .field("timeout", &self.timeout)
+            .field(
+                "observability_url",
+                &self.observability_url.as_ref().map(shown),
+            )
+            .field("module", &self.module)
             .finish()
     }
 }
@@ -183,6 +202,8 @@ impl Default for LiftConfig {
             jwt_secret: None,
             direct_identity: None,
             timeout: DEFAULT_TIMEOUT,
+            observability_url: None,
+            module: ModuleSettings::default(),
         }
     }
 }
@@ -304,6 +325,10 @@ impl LiftConfig {
             jwt_secret: get("JWT_SECRET").map(Secret::new),
             direct_identity,
             timeout,
+            observability_url: get("OBSERVABILITY_SERVICE_URL")
+                .map(|value| parse_url("OBSERVABILITY_SERVICE_URL", &value))
+                .transpose()?,
+            module: ModuleSettings::from_lookup(&get)?,
         })
     }
 
@@ -374,7 +399,7 @@ impl LiftConfig {
     }
 }
 
-fn parse_url(name: &str, value: &str) -> Result<Url, Error> {
+pub(crate) fn parse_url(name: &str, value: &str) -> Result<Url, Error> {
     let shown = lift_sdk_core::redact_userinfo(value);
     let url = Url::parse(value).map_err(|err| {
         Error::builder(format!("{name}=`{shown}` is not a valid url")).with_source(err)
@@ -408,140 +433,4 @@ fn parse_duration(text: &str) -> Option<Duration> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn from(vars: &[(&str, &str)]) -> Result<LiftConfig, Error> {
-        LiftConfig::from_lookup(|name| {
-            vars.iter()
-                .find(|(key, _)| *key == name)
-                .map(|(_, value)| (*value).to_owned())
-        })
-    }
-
-    #[test]
-    fn defaults_are_the_reference_ports() {
-        let config = from(&[]).unwrap();
-        assert_eq!(config.gateway_url.as_str(), "http://localhost:8000/");
-        assert_eq!(config.memory_url.port(), Some(8003));
-        assert_eq!(config.registry_url.port(), Some(8005));
-        assert_eq!(config.routing, Routing::Gateway);
-        assert!(matches!(config.credentials, Credentials::None));
-    }
-
-    #[test]
-    fn every_variable_is_read() {
-        let config = from(&[
-            ("GATEWAY_URL", "https://gw.lift.co"),
-            ("MEMORY_SERVICE_URL", "http://memory:8003"),
-            ("LIFT_ROUTING", "direct"),
-            ("LIFT_EMAIL", "admin@lift.dev"),
-            ("LIFT_PASSWORD", "admin123"),
-            ("JWT_SECRET", "0123456789abcdef0123456789abcdef"),
-            ("LIFT_USER_ID", "u-1"),
-            ("LIFT_ORG_ID", "o-1"),
-            ("LIFT_USER_ROLES", "user, developer"),
-            ("LIFT_HTTP_TIMEOUT", "500ms"),
-        ])
-        .unwrap();
-        assert_eq!(config.gateway_url.host_str(), Some("gw.lift.co"));
-        assert_eq!(config.memory_url.host_str(), Some("memory"));
-        assert_eq!(config.routing, Routing::Direct);
-        assert!(
-            matches!(&config.credentials, Credentials::Login { email, .. } if email == "admin@lift.dev")
-        );
-        assert_eq!(config.direct_identity.unwrap().roles, ["user", "developer"]);
-        assert_eq!(config.timeout, Duration::from_millis(500));
-        assert!(config.jwt_secret.is_some());
-    }
-
-    #[test]
-    fn errors_name_the_variable() {
-        let cases: &[(&[(&str, &str)], &str)] = &[
-            (&[("GATEWAY_URL", "not a url")], "GATEWAY_URL"),
-            (&[("GATEWAY_URL", "http://")], "GATEWAY_URL"),
-            (&[("AUTH_SERVICE_URL", "auth:8001")], "AUTH_SERVICE_URL"),
-            (
-                &[("MEMORY_SERVICE_URL", "memory:8003")],
-                "MEMORY_SERVICE_URL",
-            ),
-            (
-                &[("REGISTRY_SERVICE_URL", "ftp://registry")],
-                "REGISTRY_SERVICE_URL",
-            ),
-            // The malformed one is named, not a well-formed neighbour.
-            (
-                &[
-                    ("GATEWAY_URL", "http://gw:8000"),
-                    ("MEMORY_SERVICE_URL", "http://memory:8003"),
-                    ("REGISTRY_SERVICE_URL", "registry"),
-                ],
-                "REGISTRY_SERVICE_URL",
-            ),
-            (&[("LIFT_PASSWORD", "secret")], "LIFT_EMAIL"),
-            (&[("LIFT_ORG_ID", "o")], "LIFT_USER_ID"),
-            (&[("LIFT_ROUTING", "sideways")], "LIFT_ROUTING"),
-            (&[("LIFT_EMAIL", "a@b.c")], "LIFT_PASSWORD"),
-            (
-                &[("LIFT_ACCESS_TOKEN", "t"), ("LIFT_EMAIL", "a@b.c")],
-                "LIFT_ACCESS_TOKEN",
-            ),
-            (&[("LIFT_USER_ID", "u")], "LIFT_ORG_ID"),
-            (&[("LIFT_HTTP_TIMEOUT", "soon")], "LIFT_HTTP_TIMEOUT"),
-            (&[("LIFT_HTTP_TIMEOUT", "0s")], "LIFT_HTTP_TIMEOUT"),
-        ];
-        let variables = [
-            "GATEWAY_URL",
-            "AUTH_SERVICE_URL",
-            "MEMORY_SERVICE_URL",
-            "REGISTRY_SERVICE_URL",
-        ];
-        for (vars, name) in cases {
-            let err = from(vars).unwrap_err();
-            assert_eq!(
-                err.kind(),
-                lift_sdk_core::ErrorKind::Builder,
-                "{name}: {err}"
-            );
-            let message = err.to_string();
-            assert!(message.contains(name), "{name}: {err}");
-            for other in variables.iter().filter(|other| *other != name) {
-                assert!(!message.contains(other), "{name}: {err}");
-            }
-        }
-    }
-
-    #[test]
-    fn secrets_are_redacted_in_debug() {
-        let config = from(&[
-            ("LIFT_EMAIL", "a@b.c"),
-            ("LIFT_PASSWORD", "hunter2-password"),
-            ("JWT_SECRET", "the-shared-secret-value-0123456789"),
-        ])
-        .unwrap();
-        let debug = format!("{config:?}");
-        assert!(
-            !debug.contains("hunter2") && !debug.contains("the-shared-secret"),
-            "{debug}"
-        );
-    }
-
-    #[test]
-    fn passwords_in_urls_are_redacted() {
-        let config = from(&[("GATEWAY_URL", "http://svc:hunter2@gw:8000")]).unwrap();
-        let err = from(&[("MEMORY_SERVICE_URL", "ftp://svc:hunter2@m")]).unwrap_err();
-
-        for shown in [format!("{config:?}"), err.to_string()] {
-            assert!(!shown.contains("hunter2"), "{shown}");
-        }
-    }
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("30"), Some(Duration::from_secs(30)));
-        assert_eq!(parse_duration("2m"), Some(Duration::from_secs(120)));
-        assert_eq!(parse_duration("0.5"), Some(Duration::from_millis(500)));
-        assert_eq!(parse_duration("-1s"), None);
-        assert_eq!(parse_duration("1d"), None);
-    }
-}
+mod tests;
