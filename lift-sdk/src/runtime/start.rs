@@ -1,0 +1,265 @@
+//! Starting a module: configuration first, then the listener, `on_start`, the server and
+//! registration; and the shutdown sequence.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::{Extension, Router};
+use lift_auth::{JwtAuthLayer, TokenVerifier};
+use lift_registry_client::ModuleManifest;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use url::Url;
+
+use super::builder::Runtime;
+use super::context::ModuleShared;
+use super::error::ServeError;
+use super::health::{Metrics, Readiness, health_router};
+use super::http::{harden, record_user_layer, request_layer, tolerate_double_slashes};
+use super::module::{LiftModule, ManifestSource};
+use super::registration::{Registrar, register_with_observability, registry_client};
+use super::running::RunningModule;
+use super::shutdown::os_signal;
+use super::state::RuntimeState;
+use crate::config::parse_public_url;
+use crate::{LiftClient, LiftConfig};
+
+pub(crate) async fn start<M: LiftModule>(runtime: Runtime<M>) -> Result<RunningModule, ServeError> {
+    let Runtime {
+        module,
+        config,
+        client,
+        bind,
+        listener,
+        public_url,
+        auth,
+        shutdown,
+        register,
+        registration,
+        readiness,
+        limits,
+        drain_timeout,
+    } = runtime;
+
+    // Everything that can be wrong in the configuration is found before anything starts.
+    let config = match config {
+        Some(config) => config,
+        None => LiftConfig::from_env()?,
+    };
+    let manifest = load_manifest(module.manifest(), &config)?;
+    let auth = match auth {
+        Some(layer) => layer,
+        None => default_auth(&config)?,
+    };
+    let public_url = public_url
+        .map(|url| parse_public_url("public url", &url))
+        .transpose()?;
+    let metrics = Metrics::new();
+    let client = match client {
+        Some(client) => client,
+        None => LiftClient::builder(config.clone())
+            .call_observer(metrics.call_observer())
+            .build()?,
+    };
+    let registry = if register {
+        Some(registry_client(&config, lift_sdk_core::default_http_client()?)?)
+    } else {
+        None
+    };
+
+    let listener = match listener {
+        Some(listener) => listener,
+        None => {
+            let addr = bind.unwrap_or_else(|| config.module.bind_addr());
+            TcpListener::bind(addr)
+                .await
+                .map_err(|source| ServeError::Bind { addr, source })?
+        }
+    };
+    let local_addr = listener.local_addr().map_err(ServeError::Server)?;
+    let public_url = public_url.unwrap_or_else(|| config.module.public_url_for(local_addr));
+
+    module.on_start(&client).await.map_err(ServeError::Start)?;
+
+    let state = Arc::new(RuntimeState::new(&manifest.name, &manifest.version, register));
+    let readiness = Arc::new(Readiness::new(module.readiness_checks(), readiness));
+    let shared = ModuleShared {
+        state: state.clone(),
+        client,
+    };
+    let app = app(&module, &manifest, auth, shared, readiness, &metrics, &limits);
+
+    let (drain, drained) = oneshot::channel::<()>();
+    let server = axum::serve(listener, tower::ServiceExt::into_make_service(app))
+        .with_graceful_shutdown(async {
+            let _ = drained.await;
+        });
+    let server = tokio::spawn(server.into_future());
+    tracing::info!(module = %manifest.name, address = %local_addr, public_url = %public_url, "module listening");
+
+    let registrar = registry.map(|registry| {
+        Arc::new(Registrar::new(registry, manifest.clone(), public_url.clone(), registration))
+    });
+    let registering = registrar.clone().map(|registrar| {
+        let state = state.clone();
+        tokio::spawn(async move { registrar.run(&state).await })
+    });
+    if let Some(observability) = config.observability_url.clone() {
+        let health_url = health_url(&public_url, &manifest);
+        let name = manifest.name.clone();
+        tokio::spawn(async move {
+            register_with_observability(&observability, &name, &health_url).await;
+        });
+    }
+    let signal = shutdown.unwrap_or_else(|| Box::pin(os_signal()));
+    let stopper = state.clone();
+    tokio::spawn(async move {
+        tokio::select! {
+            () = signal => stopper.begin_shutdown(),
+            () = stopper.shutdown_started() => {}
+        }
+    });
+
+    let sequence = Shutdown {
+        state: state.clone(),
+        registrar,
+        registering,
+        drain,
+        server,
+        drain_timeout,
+    };
+    let task = tokio::spawn(async move {
+        let result = sequence.run().await;
+        module.on_shutdown().await;
+        tracing::info!("module stopped");
+        result
+    });
+    Ok(RunningModule {
+        local_addr,
+        public_url,
+        state,
+        task,
+    })
+}
+
+/// The module's routes under its prefix behind auth, next to the runtime's own endpoints,
+/// all behind the runtime's layers.
+fn app<M: LiftModule>(
+    module: &M,
+    manifest: &ModuleManifest,
+    auth: JwtAuthLayer,
+    shared: ModuleShared,
+    readiness: Arc<Readiness>,
+    metrics: &Metrics,
+    limits: &super::http::HttpLimits,
+) -> tower::util::MapRequest<Router, fn(http::Request<axum::body::Body>) -> http::Request<axum::body::Body>> {
+    let state = shared.state.clone();
+    let routes = module
+        .routes()
+        .layer(record_user_layer())
+        .layer(auth)
+        .layer(Extension(shared));
+    let prefix = manifest.api_prefix().trim_end_matches('/');
+    let app = if prefix.is_empty() {
+        routes
+    } else {
+        Router::new().nest(prefix, routes)
+    };
+    let app = app
+        .merge(health_router(state.clone(), readiness))
+        .merge(metrics.router(state.clone()));
+    let app = harden(app, limits)
+        .layer(metrics.layer())
+        .layer(request_layer(state));
+    tolerate_double_slashes(app)
+}
+
+/// The shutdown sequence: readiness is already 503; deregister, drain, stop.
+struct Shutdown {
+    state: Arc<RuntimeState>,
+    registrar: Option<Arc<Registrar>>,
+    registering: Option<tokio::task::JoinHandle<()>>,
+    drain: oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    drain_timeout: Duration,
+}
+
+impl Shutdown {
+    async fn run(mut self) -> Result<(), ServeError> {
+        tokio::select! {
+            () = self.state.shutdown_started() => {}
+            // The server only stops by itself when it failed.
+            result = &mut self.server => return server_result(result),
+        }
+        tracing::info!("shutting down: readiness reports 503");
+        if let Some(registering) = self.registering {
+            let _ = registering.await;
+        }
+        if let Some(registrar) = &self.registrar {
+            if let Err(err) = registrar.deregister(&self.state).await {
+                tracing::warn!(error = %err, "could not deregister; the registry keeps a stale record");
+            }
+        }
+        let _ = self.drain.send(());
+        match tokio::time::timeout(self.drain_timeout, &mut self.server).await {
+            Ok(result) => server_result(result),
+            Err(_) => {
+                tracing::warn!(deadline = ?self.drain_timeout, "requests still in flight at the drain deadline were dropped");
+                self.server.abort();
+                Ok(())
+            }
+        }
+    }
+}
+
+fn server_result(
+    result: Result<std::io::Result<()>, tokio::task::JoinError>,
+) -> Result<(), ServeError> {
+    match result {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(err)) => Err(ServeError::Server(err)),
+        Err(err) => Err(ServeError::Server(std::io::Error::other(err))),
+    }
+}
+
+fn load_manifest(source: ManifestSource, config: &LiftConfig) -> Result<ModuleManifest, ServeError> {
+    let (manifest, path) = match source {
+        ManifestSource::Manifest(manifest) => (*manifest, None),
+        ManifestSource::Path(path) => read_manifest(path)?,
+        ManifestSource::FromConfig => read_manifest(config.module.manifest.clone())?,
+    };
+    manifest
+        .validate()
+        .map_err(|source| ServeError::Manifest { path, source })?;
+    Ok(manifest)
+}
+
+fn read_manifest(path: std::path::PathBuf) -> Result<(ModuleManifest, Option<std::path::PathBuf>), ServeError> {
+    match ModuleManifest::from_path(&path) {
+        Ok(manifest) => Ok((manifest, Some(path))),
+        Err(source) => Err(ServeError::Manifest {
+            path: Some(path),
+            source,
+        }),
+    }
+}
+
+fn default_auth(config: &LiftConfig) -> Result<JwtAuthLayer, ServeError> {
+    let secret = config.jwt_secret.as_ref().ok_or_else(|| {
+        lift_sdk_core::Error::builder(
+            "JWT_SECRET is not set: the module cannot verify its callers' tokens \
+             (set it, or choose another auth mode with Runtime::auth)",
+        )
+    })?;
+    let verifier = TokenVerifier::hs256(secret.expose()).map_err(|err| {
+        lift_sdk_core::Error::builder(format!("JWT_SECRET cannot verify tokens: {err}"))
+            .with_source(err)
+    })?;
+    Ok(JwtAuthLayer::new(verifier))
+}
+
+fn health_url(public_url: &Url, manifest: &ModuleManifest) -> Url {
+    let base = public_url.as_str().trim_end_matches('/');
+    let text = format!("{base}{}", manifest.health_endpoint());
+    Url::parse(&text).unwrap_or_else(|_| public_url.clone())
+}

@@ -1,0 +1,122 @@
+//! Registration over the module's life: once, through an outage, after a registry restart,
+//! and over a stale record of its own.
+
+use lift_sdk::runtime::RegistrationState;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use super::{Notes, Platform, runtime, start};
+
+async fn registrations(platform: &Platform) -> usize {
+    platform
+        .gateway
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|request| request.method.as_str() == "POST")
+        .count()
+}
+
+#[tokio::test]
+async fn a_module_registers_once_with_its_public_url_and_a_service_token() {
+    let platform = Platform::new().await;
+    let (running, _) = start(&platform, Notes::default()).await;
+    assert_eq!(registrations(&platform).await, 1);
+
+    let requests = platform.gateway.received_requests().await.unwrap();
+    let post = requests.iter().find(|r| r.method.as_str() == "POST").unwrap();
+    assert_eq!(post.url.path(), "/registry/modules");
+    let bearer = post.headers["authorization"].to_str().unwrap();
+    let claims = lift_sdk::auth::TokenVerifier::hs256(super::SECRET)
+        .unwrap()
+        .verify(bearer.trim_start_matches("Bearer "))
+        .unwrap();
+    assert!(claims.has_role(&lift_sdk::Role::from("developer")), "{claims:?}");
+    let body: Value = serde_json::from_slice(&post.body).unwrap();
+    assert_eq!(body["name"], "notes");
+    assert_eq!(body["version"], "1.2.0");
+    let public = format!("http://{}", running.local_addr());
+    assert_eq!(body["base_url"], public.as_str());
+    assert_eq!(running.public_url().as_str().trim_end_matches('/'), public);
+    running.shutdown();
+    running.wait().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_registry_down_at_start_is_retried_while_the_module_reports_not_ready() {
+    let platform = Platform::new().await;
+    platform.registry.set_down(true);
+    let running = runtime(&platform, Notes::default()).await.start().await.unwrap();
+    let base = format!("http://{}", running.local_addr());
+
+    // The module serves while it cannot register, and says it is not ready.
+    let mut watch = running.registration_watch();
+    watch
+        .wait_for(|state| matches!(state, RegistrationState::Pending { attempts, .. } if *attempts >= 2))
+        .await
+        .unwrap();
+    assert_eq!(reqwest::get(format!("{base}/health")).await.unwrap().status(), StatusCode::OK);
+    let ready = reqwest::get(format!("{base}/ready")).await.unwrap();
+    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(ready.text().await.unwrap().contains("registered"));
+
+    platform.registry.set_down(false);
+    let id = running.registered().await.unwrap();
+    assert_eq!(platform.registry.ids(), [id.to_string()]);
+    assert_eq!(reqwest::get(format!("{base}/ready")).await.unwrap().status(), StatusCode::OK);
+    running.shutdown();
+    running.wait().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_module_the_registry_lost_registers_again_under_a_new_id() {
+    let platform = Platform::new().await;
+    let (running, _) = start(&platform, Notes::default()).await;
+    let first = running.registered().await.unwrap();
+
+    platform.registry.restart();
+    let mut watch = running.registration_watch();
+    let state = watch
+        .wait_for(|state| matches!(state, RegistrationState::Registered { registrations: 2, .. }))
+        .await
+        .unwrap()
+        .clone();
+    let second = state.module_id().unwrap().clone();
+    assert_ne!(first, second);
+    assert_eq!(platform.registry.ids(), [second.to_string()]);
+    running.shutdown();
+    running.wait().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_stale_own_record_is_replaced_and_other_replicas_are_left_alone() {
+    let platform = Platform::new().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let own_url = format!("http://{}", listener.local_addr().unwrap());
+    // Left by a crash of this very instance (the registry adds the trailing slash)…
+    let stale = platform.registry.insert("notes", &format!("{own_url}/"));
+    // …and another replica's live record.
+    let replica = platform.registry.insert("notes", "http://10.0.0.9:9100/");
+
+    let running = runtime(&platform, Notes::default())
+        .await
+        .listener(listener)
+        .start()
+        .await
+        .unwrap();
+    let id = running.registered().await.unwrap();
+    let ids = platform.registry.ids();
+    assert!(!ids.contains(&stale), "{ids:?}");
+    assert!(ids.contains(&replica) && ids.contains(&id.to_string()), "{ids:?}");
+    let touched_replica = platform
+        .gateway
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .any(|r| r.url.path().ends_with(&replica) && r.method.as_str() != "GET");
+    assert!(!touched_replica);
+    running.shutdown();
+    running.wait().await.unwrap();
+}
