@@ -76,7 +76,9 @@ async fn bare_server() -> SocketAddr {
 
 async fn runtime_server() -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let config = LiftConfig::new("http://127.0.0.1:9").unwrap().jwt_secret(SECRET);
+    let config = LiftConfig::new("http://127.0.0.1:9")
+        .unwrap()
+        .jwt_secret(SECRET);
     let running = Runtime::new(Bench)
         .config(config)
         .listener(listener)
@@ -99,7 +101,12 @@ async fn load(clients: &[reqwest::Client], url: &str, bearer: &str) {
         let (client, url, bearer) = (client.clone(), url.to_owned(), bearer.to_owned());
         tasks.spawn(async move {
             for _ in 0..PER_CONNECTION {
-                let response = client.get(&url).header("authorization", &bearer).send().await.unwrap();
+                let response = client
+                    .get(&url)
+                    .header("authorization", &bearer)
+                    .send()
+                    .await
+                    .unwrap();
                 assert!(response.status().is_success());
                 response.bytes().await.unwrap();
             }
@@ -111,11 +118,20 @@ async fn load(clients: &[reqwest::Client], url: &str, bearer: &str) {
 }
 
 fn throughput(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let (bare, module) = rt.block_on(async { (bare_server().await, runtime_server().await) });
     // One client per connection, so that each keeps exactly one connection alive.
     let clients: Vec<_> = (0..CONNECTIONS)
-        .map(|_| reqwest::Client::builder().pool_max_idle_per_host(1).build().unwrap())
+        .map(|_| {
+            reqwest::Client::builder()
+                .pool_max_idle_per_host(1)
+                .build()
+                .unwrap()
+        })
         .collect();
     let bearer = format!("Bearer {}", token());
 
@@ -156,14 +172,20 @@ async fn local_registry() -> MockServer {
         .mount(&registry)
         .await;
     Mock::given(method("DELETE"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "success": true, "data": {} })))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({ "success": true, "data": {} })),
+        )
         .mount(&registry)
         .await;
     registry
 }
 
 fn start_to_ready(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let registry = rt.block_on(local_registry());
     let config = LiftConfig::new(&registry.uri()).unwrap().jwt_secret(SECRET);
     let probe = reqwest::Client::new();

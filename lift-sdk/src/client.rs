@@ -120,6 +120,37 @@ impl LiftClient {
     pub fn auth(&self) -> &AuthClient {
         &self.inner.auth
     }
+
+    /// A copy whose gateway, memory and registry clients act for `caller` (their token
+    /// through the gateway, their user context directly), on the same connection pool.
+    ///
+    /// Inside a module's handler, [`ModuleContext`](crate::runtime::ModuleContext) already
+    /// gives each client bound to the caller; this is for code that holds a `Caller` of its
+    /// own.
+    ///
+    /// ```no_run
+    /// use lift_sdk::{Caller, LiftClient, LiftConfig, SearchRequest, Token};
+    ///
+    /// # async fn run(client: LiftClient) -> lift_sdk::Result<()> {
+    /// let as_user = client.for_caller(Caller::from_token(Token::new("eyJ…")));
+    /// let found = as_user.memory().search(SearchRequest::new("campaign lift")).await?;
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn for_caller(&self, caller: impl Into<lift_auth::Caller>) -> Self {
+        let caller = caller.into();
+        let inner = &self.inner;
+        Self {
+            inner: Arc::new(Inner {
+                config: inner.config.clone(),
+                credentials: inner.credentials.clone(),
+                auth: inner.auth.clone(),
+                gateway: inner.gateway.for_user(&caller),
+                memory: inner.memory.for_user(&caller),
+                registry: inner.registry.for_user(&caller),
+            }),
+        }
+    }
 }
 
 impl fmt::Debug for LiftClient {

@@ -282,3 +282,32 @@ async fn the_gateway_client_can_be_built_like_the_others() {
         server.uri()
     );
 }
+
+#[tokio::test]
+async fn a_client_for_a_caller_sends_their_token_and_the_original_keeps_its_own() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/memory/health"))
+        .respond_with(recorded("", "05-memory-health").1)
+        .mount(&server)
+        .await;
+    let client = LiftClient::new(
+        LiftConfig::new(&server.uri())
+            .unwrap()
+            .token("module-token"),
+    )
+    .unwrap();
+
+    let as_user = client.for_caller(Caller::from_token(Token::new("user-token")));
+    as_user.memory().health().await.unwrap();
+    client.memory().health().await.unwrap();
+
+    let sent: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.headers["authorization"].to_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(sent, ["Bearer user-token", "Bearer module-token"]);
+}
