@@ -118,7 +118,12 @@ mod tests {
     const SECRET: &str = "lift-shared-secret-for-tests-0123456789abcdef";
 
     fn claims(sub: &str) -> Claims {
-        Claims::new(sub, "org-1", "ana@example.com", NumericDate::from_secs(4_000_000_000))
+        Claims::new(
+            sub,
+            "org-1",
+            "ana@example.com",
+            NumericDate::from_secs(4_000_000_000),
+        )
     }
 
     #[test]
@@ -214,6 +219,10 @@ mod tests {
         assert_eq!(verifier.cached_tokens(), 0);
         let before = signature_checks();
         verifier.verify_at(&token, now).unwrap();
-        assert_eq!(signature_checks() - before, 1, "verified again after eviction");
+        assert_eq!(
+            signature_checks() - before,
+            1,
+            "verified again after eviction"
+        );
     }
 }
