@@ -175,7 +175,7 @@ mod tests {
         let before = signature_checks();
         let first = verifier.verify(&token).unwrap();
         let second = verifier.verify(&token).unwrap();
-        let third = verifier.clone().verify(&token).unwrap();
+        let third = verifier.verify(&token).unwrap();
 
         assert_eq!(signature_checks() - before, 1);
         assert_eq!(first, second);

@@ -147,6 +147,7 @@ impl KeyCell {
     }
 
     /// Replaces the key set and starts a new generation.
+    #[cfg(feature = "client")]
     pub(crate) fn replace(&self, keys: Vec<VerifyKey>) {
         let mut cell = match self.keys.write() {
             Ok(cell) => cell,
