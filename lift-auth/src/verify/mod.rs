@@ -115,7 +115,8 @@ impl TokenVerifier {
         self.verify_at(token, SystemTime::now())
     }
 
-    /// Verifies `token` as of `now` (for tests and replays).
+    /// Verifies `token` as of `now` (for tests and replays). A cached token's `exp`, `nbf`
+    /// and `iat` are checked against `now` as well: the cache never changes the answer.
     ///
     /// # Errors
     ///
