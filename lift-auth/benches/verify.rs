@@ -1,5 +1,13 @@
 //! HS256 and RS256 verification with `lift-auth` next to bare `jsonwebtoken` decoding of the
-//! same token. Target: `lift-auth` at ≥ 0.9× the bare crate's throughput.
+//! same token, and the cache of verified tokens.
+//!
+//! Targets:
+//! - `{hs256,rs256}/lift_auth` (cache off) at ≥ 0.9× the throughput of `…/jsonwebtoken`;
+//! - `cache/hit` (a repeated token) ≥ 10× faster than `cache/jsonwebtoken`;
+//! - `cache/miss` (distinct tokens, cache on) ≤ 1.1× the time of `cache/uncached` (the same
+//!   tokens, cache off).
+//!
+//! Run with `cargo bench -p lift-auth --all-features --bench verify`.
 
 #![allow(missing_docs, clippy::unwrap_used)]
 
@@ -35,12 +43,17 @@ fn key(name: &str) -> String {
     std::fs::read_to_string(format!("{}/tests/keys/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
 
-fn bench(c: &mut Criterion) {
+/// Verification without the cache, next to bare jsonwebtoken, per algorithm.
+fn uncached(c: &mut Criterion) {
     let cases = [
         (
             "hs256",
             TokenIssuer::hs256(SECRET).unwrap(),
-            TokenVerifier::hs256(SECRET).unwrap(),
+            TokenVerifier::builder()
+                .hs256(SECRET)
+                .cache_capacity(0)
+                .build()
+                .unwrap(),
             DecodingKey::from_secret(SECRET.as_bytes()),
             Algorithm::HS256,
         ),
@@ -52,6 +65,7 @@ fn bench(c: &mut Criterion) {
                 .unwrap(),
             TokenVerifier::builder()
                 .rs256_pem(key("rsa-public.pem"))
+                .cache_capacity(0)
                 .build()
                 .unwrap(),
             DecodingKey::from_rsa_pem(key("rsa-public.pem").as_bytes()).unwrap(),
@@ -85,5 +99,65 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+/// Distinct tokens (more than the miss verifier caches, visited in turn, so every call misses).
+const DISTINCT: usize = 4096;
+/// The capacity of the miss verifier: far below `DISTINCT`.
+const MISS_CAPACITY: usize = 256;
+
+/// HS256 with the cache: a hit and a miss, next to bare jsonwebtoken and the uncached path.
+fn cache(c: &mut Criterion) {
+    let issuer = TokenIssuer::hs256(SECRET).unwrap();
+    let tokens: Vec<String> = (0..DISTINCT)
+        .map(|n| {
+            let mut claims = issuer
+                .claims(
+                    "3f0c5a9e-1d2b-4c8e-9f71-2a6b8d4e0c13",
+                    "3f0c5a9e-1d2b-4c8e-9f71-2a6b8d4e0c13",
+                    "ana@example.com",
+                )
+                .roles([Role::User]);
+            // Distinct tokens of one size: a token id of fixed width.
+            claims.jti = Some(format!("{n:08}"));
+            issuer.issue(&claims).unwrap()
+        })
+        .collect();
+    let token = &tokens[0];
+    let cached = TokenVerifier::hs256(SECRET).unwrap();
+    let missing = TokenVerifier::builder()
+        .hs256(SECRET)
+        .cache_capacity(MISS_CAPACITY)
+        .build()
+        .unwrap();
+    let uncached = TokenVerifier::builder()
+        .hs256(SECRET)
+        .cache_capacity(0)
+        .build()
+        .unwrap();
+    let bare_key = DecodingKey::from_secret(SECRET.as_bytes());
+    let validation = Validation::new(Algorithm::HS256);
+    assert!(cached.verify(token).is_ok());
+
+    let mut group = c.benchmark_group("cache");
+    group.bench_function("jsonwebtoken", |b| {
+        b.iter(|| {
+            jsonwebtoken::decode::<BareClaims>(black_box(token), &bare_key, &validation).unwrap()
+        });
+    });
+    group.bench_function("hit", |b| {
+        b.iter(|| cached.verify(black_box(token)).unwrap());
+    });
+    for (name, verifier) in [("miss", &missing), ("uncached", &uncached)] {
+        group.bench_function(name, |b| {
+            let mut next = tokens.iter().cycle();
+            b.iter(|| {
+                let token = next.next().unwrap();
+                verifier.verify(black_box(token)).unwrap()
+            });
+        });
+    }
+    group.finish();
+    assert!(missing.cached_tokens() <= MISS_CAPACITY);
+}
+
+criterion_group!(benches, uncached, cache);
 criterion_main!(benches);

@@ -1,6 +1,8 @@
 //! Verification keys, each pinned to one algorithm, and the JWKS format.
 
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, KeyAlgorithm, PublicKeyUse};
 use jsonwebtoken::{DecodingKey, Validation};
@@ -108,6 +110,51 @@ impl fmt::Debug for VerifyKey {
             .field("alg", &self.alg)
             .field("kid", &self.kid)
             .finish_non_exhaustive()
+    }
+}
+
+/// The current key set and its generation.
+///
+/// Every replacement bumps the generation, so a token verified under an older set (and cached
+/// with that set's generation) is not served from the token cache after a rotation.
+#[derive(Debug)]
+pub(crate) struct KeyCell {
+    keys: RwLock<Arc<Vec<VerifyKey>>>,
+    /// Written only while `keys` is write-locked, so `load` reads a matching pair.
+    generation: AtomicU64,
+}
+
+impl KeyCell {
+    pub(crate) fn new(keys: Vec<VerifyKey>) -> Self {
+        Self {
+            keys: RwLock::new(Arc::new(keys)),
+            generation: AtomicU64::new(0),
+        }
+    }
+
+    /// The keys and the generation they belong to.
+    pub(crate) fn load(&self) -> (Arc<Vec<VerifyKey>>, u64) {
+        let keys = match self.keys.read() {
+            Ok(keys) => keys,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        (Arc::clone(&keys), self.generation.load(Ordering::Acquire))
+    }
+
+    /// The current generation (a lock-free read for cache hits).
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Replaces the key set and starts a new generation.
+    #[cfg(feature = "client")]
+    pub(crate) fn replace(&self, keys: Vec<VerifyKey>) {
+        let mut cell = match self.keys.write() {
+            Ok(cell) => cell,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *cell = Arc::new(keys);
+        self.generation.fetch_add(1, Ordering::AcqRel);
     }
 }
 

@@ -2,21 +2,23 @@
 //! optional issuer and audience, JWKS by `kid`.
 
 mod builder;
+mod cache;
+mod jwt_error;
 mod keys;
 #[cfg(feature = "client")]
 mod remote;
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use jsonwebtoken::errors::ErrorKind as JwtErrorKind;
-
-use crate::claims::{Claims, RawClaims, wrong_typed_claim};
+use crate::claims::{Claims, RawClaims};
 use crate::error::{AuthErrorKind, Error};
 
 pub(crate) use builder::MIN_SECRET_LEN;
 pub use builder::TokenVerifierBuilder;
-pub(crate) use keys::{VerifyKey, parse_jwks};
+use cache::TokenCache;
+use jwt_error::{header_error, map_jwt_error};
+pub(crate) use keys::{KeyCell, VerifyKey, parse_jwks};
 #[cfg(feature = "client")]
 pub use remote::MAX_JWKS_BYTES;
 
@@ -32,7 +34,18 @@ const MAX_TOKEN_LEN: usize = 16 * 1024;
 /// leeway (60 s by default, at most 5 minutes); a time claim of the wrong JSON type is an
 /// error. Issuer and audience are checked when configured.
 ///
-/// Cheap to clone (one reference count) and `Send + Sync`: build it once and share it.
+/// Verified tokens are cached (10 000 by default, see
+/// [`cache_capacity`](TokenVerifierBuilder::cache_capacity)): a token seen before is not
+/// decoded or signature-checked again, but its `exp`, `nbf` and `iat` are checked on every
+/// call against that call's time, with the same leeway and the same errors as the first
+/// time. Only tokens that passed every check are cached, and a change of the key set (a
+/// JWKS refresh) empties the cache. The cache is keyed by the token itself; that is safe
+/// because its hasher is randomly seeded, it holds only verified tokens, and the process
+/// holds each token anyway; no token appears in `Debug` output, logs or errors.
+///
+/// Cheap to clone (one reference count) and `Send + Sync`: build it once and share it. Clones
+/// share one cache, so the [auth layer](crate::JwtAuthLayer) and handlers holding a clone
+/// benefit from each other's verifications.
 ///
 /// ```
 /// use lift_auth::{AuthErrorKind, TokenVerifier};
@@ -55,7 +68,9 @@ pub struct TokenVerifier {
 #[derive(Debug)]
 struct Inner {
     /// The keys given to the builder plus, for a remote JWKS, the last good fetched set.
-    keys: RwLock<Arc<Vec<VerifyKey>>>,
+    keys: KeyCell,
+    /// Verified tokens; `None` when caching is off.
+    cache: Option<TokenCache>,
     /// Whether every key is one without `kid` and only one exists (the fast path).
     single: Option<VerifyKey>,
     leeway_nanos: i128,
@@ -100,7 +115,8 @@ impl TokenVerifier {
         self.verify_at(token, SystemTime::now())
     }
 
-    /// Verifies `token` as of `now` (for tests and replays).
+    /// Verifies `token` as of `now` (for tests and replays). A cached token's `exp`, `nbf`
+    /// and `iat` are checked against `now` as well: the cache never changes the answer.
     ///
     /// # Errors
     ///
@@ -112,15 +128,27 @@ impl TokenVerifier {
                 "token too long",
             ));
         }
-        let raw = match &self.inner.single {
-            Some(key) => decode(token, key)?,
-            None => {
-                let keys = self.keys();
-                let key = select_key(token, &keys)?;
-                decode(token, key)?
-            }
+        let now = epoch_nanos(now);
+        let Some(cache) = &self.inner.cache else {
+            let (claims, _) = self.decode(token)?;
+            return self.check(claims, now);
         };
-        self.check(raw.into_claims()?, now)
+        if let Some(claims) = cache.get(token, self.inner.keys.generation()) {
+            // Verified before under the current keys: only the time claims can have changed.
+            return match self.check_time(&claims, now) {
+                Ok(()) => Ok(Claims::clone(&claims)),
+                Err(err) => {
+                    if err.kind() == AuthErrorKind::Expired {
+                        cache.remove(token);
+                    }
+                    Err(err)
+                }
+            };
+        }
+        let (claims, generation) = self.decode(token)?;
+        let claims = self.check(claims, now)?;
+        cache.insert(token, Arc::new(claims.clone()), generation);
+        Ok(claims)
     }
 
     /// Like [`verify`](Self::verify), but when the token names a `kid` that a remote JWKS
@@ -140,7 +168,10 @@ impl TokenVerifier {
                     return Err(err);
                 };
                 let kid = header_kid(token);
-                if remote.refresh_for(&self.inner.keys, kid.as_deref()).await? {
+                let generation = self.inner.keys.generation();
+                let refreshed = remote.refresh_for(&self.inner.keys, kid.as_deref()).await;
+                self.forget_older_keys(generation);
+                if refreshed? {
                     self.verify(token)
                 } else {
                     Err(err)
@@ -161,8 +192,36 @@ impl TokenVerifier {
     #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
     pub async fn refresh_jwks(&self) -> Result<(), Error> {
         match &self.inner.remote {
-            Some(remote) => remote.fetch_into(&self.inner.keys).await,
+            Some(remote) => {
+                let generation = self.inner.keys.generation();
+                let fetched = remote.fetch_into(&self.inner.keys).await;
+                self.forget_older_keys(generation);
+                fetched
+            }
             None => Ok(()),
+        }
+    }
+
+    /// Empties the token cache when the key set changed since `generation`. Entries of an
+    /// older set are never served anyway (each carries its generation); this frees them.
+    #[cfg(feature = "client")]
+    fn forget_older_keys(&self, generation: u64) {
+        if self.inner.keys.generation() != generation {
+            self.clear_cache();
+        }
+    }
+
+    /// The number of verified tokens currently cached (0 when caching is off).
+    #[must_use]
+    pub fn cached_tokens(&self) -> usize {
+        self.inner.cache.as_ref().map_or(0, TokenCache::len)
+    }
+
+    /// Empties the cache of verified tokens: each token is decoded and checked in full the
+    /// next time it is presented.
+    pub fn clear_cache(&self) {
+        if let Some(cache) = &self.inner.cache {
+            cache.clear();
         }
     }
 
@@ -173,32 +232,24 @@ impl TokenVerifier {
         Duration::from_nanos(nanos)
     }
 
-    fn keys(&self) -> Arc<Vec<VerifyKey>> {
-        match self.inner.keys.read() {
-            Ok(keys) => Arc::clone(&keys),
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
+    /// Checks the signature with the token's key and reads the claims; also returns the
+    /// generation of the key set used.
+    fn decode(&self, token: &str) -> Result<(Claims, u64), Error> {
+        let (raw, generation) = match &self.inner.single {
+            // A single configured key is never replaced: its generation stays the first.
+            Some(key) => (decode(token, key)?, self.inner.keys.generation()),
+            None => {
+                let (keys, generation) = self.inner.keys.load();
+                let key = select_key(token, &keys)?;
+                (decode(token, key)?, generation)
+            }
+        };
+        Ok((raw.into_claims()?, generation))
     }
 
-    fn check(&self, claims: Claims, now: SystemTime) -> Result<Claims, Error> {
-        let now = epoch_nanos(now);
-        let leeway = self.inner.leeway_nanos;
-        if claims.exp.as_nanos() + leeway <= now {
-            return Err(Error::new(AuthErrorKind::Expired));
-        }
-        if let Some(nbf) = claims.nbf
-            && nbf.as_nanos() > now + leeway
-        {
-            return Err(Error::new(AuthErrorKind::NotYetValid));
-        }
-        if let Some(iat) = claims.iat
-            && iat.as_nanos() > now + leeway
-        {
-            return Err(Error::with_detail(
-                AuthErrorKind::NotYetValid,
-                "issued in the future",
-            ));
-        }
+    /// Every check after the signature: time claims first, then issuer and audience.
+    fn check(&self, claims: Claims, now: i128) -> Result<Claims, Error> {
+        self.check_time(&claims, now)?;
         if !self.inner.issuers.is_empty() {
             match &claims.iss {
                 None => return Err(Error::with_detail(AuthErrorKind::MissingClaim, "iss")),
@@ -225,6 +276,28 @@ impl TokenVerifier {
             }
         }
         Ok(claims)
+    }
+
+    /// `exp`, `nbf` and `iat` against `now` (epoch nanoseconds), with the leeway.
+    fn check_time(&self, claims: &Claims, now: i128) -> Result<(), Error> {
+        let leeway = self.inner.leeway_nanos;
+        if claims.exp.as_nanos() + leeway <= now {
+            return Err(Error::new(AuthErrorKind::Expired));
+        }
+        if let Some(nbf) = claims.nbf
+            && nbf.as_nanos() > now + leeway
+        {
+            return Err(Error::new(AuthErrorKind::NotYetValid));
+        }
+        if let Some(iat) = claims.iat
+            && iat.as_nanos() > now + leeway
+        {
+            return Err(Error::with_detail(
+                AuthErrorKind::NotYetValid,
+                "issued in the future",
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -261,87 +334,21 @@ fn header_kid(token: &str) -> Option<String> {
 /// Verifies the signature with `key` (whose validation allows its algorithm only) and reads
 /// the claims.
 fn decode(token: &str, key: &VerifyKey) -> Result<RawClaims, Error> {
+    #[cfg(test)]
+    SIGNATURE_CHECKS.with(|checks| checks.set(checks.get() + 1));
     match jsonwebtoken::decode::<RawClaims>(token, &key.key, &key.validation) {
         Ok(data) => Ok(data.claims),
         Err(err) => Err(map_jwt_error(token, &err)),
     }
 }
 
-fn map_jwt_error(token: &str, err: &jsonwebtoken::errors::Error) -> Error {
-    match err.kind() {
-        JwtErrorKind::InvalidSignature
-        | JwtErrorKind::InvalidEcdsaKey
-        | JwtErrorKind::InvalidEddsaKey
-        | JwtErrorKind::InvalidRsaKey(_)
-        | JwtErrorKind::InvalidKeyFormat
-        | JwtErrorKind::Provider(_) => Error::new(AuthErrorKind::InvalidSignature),
-        JwtErrorKind::InvalidAlgorithm | JwtErrorKind::MissingAlgorithm => {
-            Error::new(AuthErrorKind::DisallowedAlgorithm)
-        }
-        JwtErrorKind::Json(_) => {
-            // Either the header (e.g. `"alg": "none"`) or the claims (e.g. a wrong type).
-            if jsonwebtoken::decode_header(token).is_err() {
-                header_error(token)
-            } else {
-                claims_error(token)
-            }
-        }
-        JwtErrorKind::InvalidToken | JwtErrorKind::Base64(_) | JwtErrorKind::Utf8(_) => {
-            header_error(token)
-        }
-        _ => Error::new(AuthErrorKind::Malformed),
-    }
+#[cfg(test)]
+thread_local! {
+    /// Signature checks made on this thread: unit tests show that a cache hit makes none.
+    static SIGNATURE_CHECKS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
-/// The error for a signed token whose claims could not be read: names the claim when the
-/// payload is a JSON object, `Malformed` when it is not JSON at all.
-fn claims_error(token: &str) -> Error {
-    let Some(payload) = token.split('.').nth(1).and_then(base64url) else {
-        return Error::new(AuthErrorKind::Malformed);
-    };
-    match serde_json::from_slice::<RawClaims>(&payload) {
-        Ok(raw) => match raw.into_claims() {
-            Err(err) => err,
-            Ok(_) => Error::new(AuthErrorKind::InvalidClaim),
-        },
-        Err(err) if err.classify() == serde_json::error::Category::Data => {
-            let payload =
-                serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&payload);
-            match payload {
-                Ok(payload) => match wrong_typed_claim(&payload) {
-                    Some(name) => Error::with_detail(AuthErrorKind::InvalidClaim, name),
-                    None => Error::new(AuthErrorKind::InvalidClaim),
-                },
-                Err(_) => Error::with_detail(AuthErrorKind::Malformed, "claims are not an object"),
-            }
-        }
-        Err(_) => Error::new(AuthErrorKind::Malformed),
-    }
-}
-
-fn base64url(text: &str) -> Option<Vec<u8>> {
-    use base64::Engine as _;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(text)
-        .ok()
-}
-
-/// The error for a token whose header cannot be used: `DisallowedAlgorithm` when it names an
-/// algorithm we never accept (`none`, `HS512`, …), `Malformed` otherwise.
-fn header_error(token: &str) -> Error {
-    #[derive(serde::Deserialize)]
-    struct AlgOnly {
-        alg: String,
-    }
-    let alg = token
-        .split('.')
-        .next()
-        .and_then(base64url)
-        .and_then(|json| serde_json::from_slice::<AlgOnly>(&json).ok());
-    match alg {
-        Some(header) if header.alg.parse::<crate::Algorithm>().is_err() => {
-            Error::new(AuthErrorKind::DisallowedAlgorithm)
-        }
-        _ => Error::new(AuthErrorKind::Malformed),
-    }
+#[cfg(test)]
+pub(crate) fn signature_checks() -> usize {
+    SIGNATURE_CHECKS.with(std::cell::Cell::get)
 }

@@ -1,16 +1,14 @@
 //! A JWKS fetched from a URL: cached, refreshed on an unknown `kid` at most once per
 //! interval, and kept while the endpoint is down.
 
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use lift_sdk_core::{RetryPolicy, Transport};
 use tokio::time::Instant;
 
-use super::{VerifyKey, parse_jwks};
+use super::{KeyCell, VerifyKey, parse_jwks};
 use crate::error::{AuthErrorKind, Error};
-
-type KeyCell = RwLock<Arc<Vec<VerifyKey>>>;
 
 /// The largest JWKS body accepted, in bytes. A set of a hundred RSA-4096 keys is about
 /// 100 KiB; anything near this limit is not a key set.
@@ -85,9 +83,9 @@ impl RemoteJwks {
         keys: &KeyCell,
         kid: Option<&str>,
     ) -> Result<bool, Error> {
-        let seen = read(keys);
+        let (seen, _) = keys.load();
         let _one_at_a_time = self.fetching.lock().await;
-        let current = read(keys);
+        let (current, _) = keys.load();
         if !Arc::ptr_eq(&seen, &current) {
             // Another caller fetched while this one waited: retry with its keys.
             return Ok(true);
@@ -113,7 +111,7 @@ impl RemoteJwks {
         }
         match self.fetch_locked(keys).await {
             Ok(()) => Ok(true),
-            Err(err) if read(keys).is_empty() => Err(err),
+            Err(err) if keys.load().0.is_empty() => Err(err),
             Err(err) => {
                 // The endpoint is down: the last good keys keep serving.
                 tracing::warn!(error = %err, "jwks refresh failed; keeping the last good keys");
@@ -158,17 +156,8 @@ impl RemoteJwks {
         }
         let mut merged = self.base.clone();
         merged.extend(fetched);
-        match keys.write() {
-            Ok(mut cell) => *cell = Arc::new(merged),
-            Err(poisoned) => *poisoned.into_inner() = Arc::new(merged),
-        }
+        // A new generation: tokens cached under the old keys are verified again.
+        keys.replace(merged);
         Ok(())
-    }
-}
-
-fn read(keys: &KeyCell) -> Arc<Vec<VerifyKey>> {
-    match keys.read() {
-        Ok(keys) => Arc::clone(&keys),
-        Err(poisoned) => Arc::clone(&poisoned.into_inner()),
     }
 }

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, reason = "test helpers panic on broken fixtures")]
 
+mod cache;
 #[cfg(feature = "client")]
 mod causal;
 mod claims_edges;
