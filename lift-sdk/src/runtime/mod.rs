@@ -10,5 +10,6 @@ mod registration;
 mod request_id;
 mod state;
 
+pub use http::{HttpError, HttpLimits, Json};
 pub use request_id::RequestId;
 pub use state::RegistrationState;
