@@ -10,5 +10,6 @@ mod registration;
 mod request_id;
 mod state;
 
+pub use health::{Check, ReadinessSettings};
 pub use request_id::RequestId;
 pub use state::RegistrationState;
