@@ -11,6 +11,7 @@
 mod body;
 mod check;
 mod endpoints;
+mod metrics;
 mod readiness;
 
 pub use check::Check;
@@ -19,6 +20,8 @@ pub use readiness::ReadinessSettings;
 // Used by `serve` once the lead wires the parts together.
 #[allow(unused_imports)]
 pub(crate) use endpoints::health_router;
+#[allow(unused_imports)]
+pub(crate) use metrics::{Metrics, MetricsLayer};
 #[allow(unused_imports)]
 pub(crate) use readiness::Readiness;
 
