@@ -94,8 +94,8 @@ pub use service::{ServiceClient, ServiceClientBuilder};
 pub use timestamp::Timestamp;
 #[doc(inline)]
 pub use transport::{
-    DEFAULT_MAX_BODY_SIZE, RequestBuilder, Transport, TransportBuilder, USER_AGENT_VALUE,
-    USER_CONTEXT_HEADERS, default_http_client, read_body_limited,
+    CallObserver, CallOutcome, DEFAULT_MAX_BODY_SIZE, RequestBuilder, Transport, TransportBuilder,
+    USER_AGENT_VALUE, USER_CONTEXT_HEADERS, default_http_client, read_body_limited,
 };
 
 /// Re-exported so implementors of [`AuthProvider`] need no direct dependency.

@@ -10,7 +10,7 @@ use crate::auth::AuthProvider;
 use crate::circuit::CircuitBreaker;
 use crate::path::redact_userinfo;
 use crate::retry::{RetryBudget, RetryPolicy};
-use crate::transport::{Transport, TransportBuilder};
+use crate::transport::{CallObserver, Transport, TransportBuilder};
 
 /// A typed client over one Lift service's [`Transport`], such as `MemoryClient` or
 /// `RegistryClient`: what [`ServiceClientBuilder`] needs to build one, and what the binding
@@ -167,6 +167,13 @@ impl<C: ServiceClient> ServiceClientBuilder<C> {
     /// [`DEFAULT_MAX_BODY_SIZE`](crate::DEFAULT_MAX_BODY_SIZE), 16 MiB).
     pub fn max_body_size(mut self, bytes: usize) -> Self {
         self.transport = self.transport.max_body_size(bytes);
+        self
+    }
+
+    /// An observer told about every finished call (see
+    /// [`TransportBuilder::observer`]).
+    pub fn observer(mut self, observer: Arc<dyn CallObserver>) -> Self {
+        self.transport = self.transport.observer(observer);
         self
     }
 

@@ -8,7 +8,7 @@ use lift_auth::{AuthClient, LoginSession, Role, StaticToken, UserContext, UserCo
 use lift_memory_client::MemoryClient;
 use lift_registry_client::RegistryClient;
 use lift_sdk_core::{
-    AuthProvider, Error, RetryPolicy, ServiceClient, ServiceClientBuilder, Transport,
+    AuthProvider, CallObserver, Error, RetryPolicy, ServiceClient, ServiceClientBuilder, Transport,
 };
 use lift_sdk_core::{CircuitBreaker, RetryBudget};
 use url::Url;
@@ -81,6 +81,7 @@ impl LiftClient {
             breakers: None,
             retry_budget: None,
             credentials: None,
+            observer: None,
         }
     }
 
@@ -171,6 +172,7 @@ pub struct LiftClientBuilder {
     breakers: Option<Breakers>,
     retry_budget: Option<Arc<RetryBudget>>,
     credentials: Option<Arc<dyn AuthProvider>>,
+    observer: Option<Arc<dyn CallObserver>>,
 }
 
 /// Which circuit breaker each service client gets.
@@ -252,6 +254,14 @@ impl LiftClientBuilder {
         self
     }
 
+    /// An observer told about every call of every client this builds (auth, gateway,
+    /// memory, registry), once per call after its retries (see
+    /// [`CallObserver`]); the module runtime passes one that feeds `/metrics`.
+    pub fn call_observer(mut self, observer: Arc<dyn CallObserver>) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors
@@ -266,6 +276,7 @@ impl LiftClientBuilder {
             breakers,
             retry_budget,
             credentials,
+            observer,
         } = self;
         let http = match http_client {
             Some(client) => client,
@@ -277,6 +288,7 @@ impl LiftClientBuilder {
             retry_policy: retry_policy.as_ref(),
             breakers: breakers.as_ref(),
             retry_budget: retry_budget.as_ref(),
+            observer: observer.as_ref(),
         };
         // Register and login are public: the auth client carries no credentials.
         let auth: AuthClient = routes.client(&config.auth_url, None)?;
@@ -321,6 +333,7 @@ impl fmt::Debug for LiftClientBuilder {
             .field("retry_policy", &self.retry_policy)
             .field("breakers", &self.breakers)
             .field("retry_budget", &self.retry_budget)
+            .field("call_observer", &self.observer)
             .finish_non_exhaustive()
     }
 }
@@ -348,6 +361,7 @@ struct Routes<'a> {
     retry_policy: Option<&'a RetryPolicy>,
     breakers: Option<&'a Breakers>,
     retry_budget: Option<&'a Arc<RetryBudget>>,
+    observer: Option<&'a Arc<dyn CallObserver>>,
 }
 
 impl Routes<'_> {
@@ -373,6 +387,9 @@ impl Routes<'_> {
         if let Some(budget) = self.retry_budget {
             builder = builder.retry_budget(budget.clone());
         }
+        if let Some(observer) = self.observer {
+            builder = builder.observer(observer.clone());
+        }
         if let Some(auth) = auth {
             builder = builder.auth(auth);
         }
@@ -394,6 +411,9 @@ impl Routes<'_> {
         }
         if let Some(budget) = self.retry_budget {
             builder = builder.retry_budget(budget.clone());
+        }
+        if let Some(observer) = self.observer {
+            builder = builder.observer(observer.clone());
         }
         if let Some(auth) = auth {
             builder = builder.auth(auth);

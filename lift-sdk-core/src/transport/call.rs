@@ -13,7 +13,7 @@ use tracing::field::Empty;
 
 use super::body::read_body_limited;
 use super::request::RequestBuilder;
-use super::{Transport, USER_CONTEXT_HEADERS};
+use super::{CallOutcome, Transport, USER_CONTEXT_HEADERS};
 use crate::api_error::ApiError;
 use crate::circuit::{Admission, Permit};
 use crate::context::{RequestContext, TraceContext, new_request_id};
@@ -55,7 +55,7 @@ pub(super) async fn execute(request: RequestBuilder) -> Result<Response, Error> 
         (Some(error), _) | (None, Err(error)) => return Err(error),
         (None, Ok(url)) => url,
     };
-    let info = CallInfo {
+    let mut info = CallInfo {
         method,
         path: url.path().to_owned(),
         request_id,
@@ -70,7 +70,27 @@ pub(super) async fn execute(request: RequestBuilder) -> Result<Response, Error> 
         status = Empty,
         attempt = Empty,
     );
-    call.run(url, info).instrument(span).await
+    // Without an observer, no clock is read and nothing is kept for it.
+    let Some(observer) = call.transport.shared.observer.clone() else {
+        return call.run(url, &mut info).instrument(span).await;
+    };
+    let service = call.transport.clone();
+    let started = Instant::now();
+    let result = call.run(url, &mut info).instrument(span).await;
+    let (status, error_kind) = match &result {
+        Ok(response) => (Some(response.status()), None),
+        Err(error) => (error.status(), Some(error.kind())),
+    };
+    observer.call_finished(&CallOutcome {
+        service: service.service(),
+        method: &info.method,
+        path: &info.path,
+        status,
+        error_kind,
+        elapsed: started.elapsed(),
+        attempts: info.attempts,
+    });
+    result
 }
 
 fn is_idempotent(method: &Method) -> bool {
@@ -113,7 +133,8 @@ enum Outcome {
 }
 
 impl Call {
-    async fn run(self, url: url::Url, mut info: CallInfo) -> Result<Response, Error> {
+    /// Runs the call; `info.attempts` ends as the number of attempts made.
+    async fn run(self, url: url::Url, info: &mut CallInfo) -> Result<Response, Error> {
         let shared = &*self.transport.shared;
         // `None`: the deadline is too far away to represent (`Duration::MAX`), so there is none.
         let deadline = Instant::now().checked_add(self.deadline);
@@ -121,8 +142,6 @@ impl Call {
         let mut refreshed_auth = false;
         let mut last_error = None;
         loop {
-            info.attempts += 1;
-            tracing::Span::current().record("attempt", info.attempts);
             let permit = match shared.breaker.admit() {
                 Admission::Admitted(permit) => permit,
                 // When the circuit opened during this call (maybe on its own failures), the
@@ -132,12 +151,14 @@ impl Call {
                         Error::new(ErrorKind::CircuitOpen, info.to_string())
                             .with_ids(Some(&info.request_id), None)
                             .with_retry_after(Some(remaining))
-                            .with_attempts(info.attempts - 1)
+                            .with_attempts(info.attempts)
                     }));
                 }
             };
+            info.attempts += 1;
+            tracing::Span::current().record("attempt", info.attempts);
             let (error, resend, credential) =
-                match self.attempt(&url, &info, permit, deadline).await? {
+                match self.attempt(&url, info, permit, deadline).await? {
                     Outcome::Done(response) => return Ok(response),
                     Outcome::Failed {
                         error,
@@ -154,7 +175,7 @@ impl Call {
                     credential.map(|v| (AUTHORIZATION, v)).into_iter().collect();
                 let renewed = within(deadline, auth.refresh(&refused))
                     .await
-                    .ok_or_else(|| deadline_passed(&info, "while renewing credentials"))??;
+                    .ok_or_else(|| deadline_passed(info, "while renewing credentials"))??;
                 if renewed {
                     tracing::debug!("credentials renewed after 401, sending again");
                     last_error = Some(error);

@@ -3,6 +3,7 @@
 mod body;
 mod builder;
 mod call;
+mod observer;
 mod request;
 
 use std::fmt;
@@ -20,6 +21,7 @@ use crate::retry::{RetryBudget, RetryPolicy};
 
 pub use body::{DEFAULT_MAX_BODY_SIZE, read_body_limited};
 pub use builder::{TransportBuilder, USER_AGENT_VALUE, default_http_client};
+pub use observer::{CallObserver, CallOutcome};
 pub use request::RequestBuilder;
 
 /// The connection to one Lift service: base URL, shared connection pool, time-outs, retries,
@@ -90,6 +92,7 @@ struct Shared {
     budget: Arc<RetryBudget>,
     breaker: Arc<CircuitBreaker>,
     max_body_size: usize,
+    observer: Option<Arc<dyn CallObserver>>,
 }
 
 impl Transport {
@@ -156,6 +159,12 @@ impl Transport {
     #[must_use]
     pub fn max_body_size(&self) -> usize {
         self.shared.max_body_size
+    }
+
+    /// The observer told about every finished call, if any.
+    #[must_use]
+    pub fn observer(&self) -> Option<&Arc<dyn CallObserver>> {
+        self.shared.observer.as_ref()
     }
 
     /// The credential provider, if any.
@@ -258,6 +267,7 @@ impl fmt::Debug for Transport {
             )
             .field("auth", &self.auth)
             .field("through_gateway", &self.through_gateway)
+            .field("observer", &shared.observer)
             .finish_non_exhaustive()
     }
 }

@@ -9,6 +9,7 @@ mod circuit;
 mod deadline;
 mod decode;
 mod limits;
+mod observer;
 mod retry;
 mod service;
 mod stale;

@@ -11,5 +11,6 @@ mod request_id;
 mod state;
 
 pub use http::{HttpError, HttpLimits, Json};
+pub use health::{Check, ReadinessSettings};
 pub use request_id::RequestId;
 pub use state::RegistrationState;

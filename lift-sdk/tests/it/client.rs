@@ -402,3 +402,57 @@ fn the_builder_tunes_shares_or_turns_off_the_breaker_and_the_budget() {
     ));
     assert!(!off.registry().transport().circuit_breaker().is_enabled());
 }
+
+#[derive(Debug, Default)]
+struct Services(std::sync::Mutex<Vec<(String, u16)>>);
+
+impl lift_sdk::core::CallObserver for Services {
+    fn call_finished(&self, call: &lift_sdk::core::CallOutcome<'_>) {
+        let status = call.status.map_or(0, |status| status.as_u16());
+        self.0
+            .lock()
+            .unwrap()
+            .push((call.service.to_owned(), status));
+    }
+}
+
+#[tokio::test]
+async fn the_call_observer_sees_the_calls_of_every_client() {
+    let gateway = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "healthy"})))
+        .mount(&gateway)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/memory/search"))
+        .respond_with(search_answer())
+        .mount(&gateway)
+        .await;
+    let observer = std::sync::Arc::new(Services::default());
+    let config = LiftConfig::new(&gateway.uri()).unwrap().token("user-token");
+    let client = LiftClient::builder(config)
+        .call_observer(observer.clone())
+        .build()
+        .unwrap();
+
+    client.auth().health().await.unwrap();
+    client.gateway().health().await.unwrap();
+    client.registry().health().await.unwrap();
+    client
+        .memory()
+        .search(SearchRequest::new("campaign lift"))
+        .await
+        .unwrap();
+
+    let seen = observer.0.lock().unwrap().clone();
+    let expected = [
+        ("auth", 200),
+        ("gateway", 200),
+        ("registry", 200),
+        ("memory", 200),
+    ];
+    assert_eq!(
+        seen,
+        expected.map(|(service, status)| (service.to_owned(), status))
+    );
+}

@@ -1,0 +1,428 @@
+//! Evaluating readiness: the built-in checks, live, and the author's checks, cached.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use lift_registry_client::ModuleId;
+use lift_sdk_core::Error;
+use tokio::sync::Mutex;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+use super::check::Check;
+use crate::runtime::state::{RegistrationState, RuntimeState};
+
+/// The name of the built-in check that the registry holds the module's id.
+pub(crate) const REGISTERED: &str = "registered";
+/// The name of the built-in check that fails once shutdown has begun.
+pub(crate) const SHUTTING_DOWN: &str = "shutting_down";
+
+/// How readiness is evaluated.
+///
+/// ```
+/// use std::time::Duration;
+/// use lift_sdk::runtime::ReadinessSettings;
+///
+/// let settings = ReadinessSettings::new().cache_ttl(Duration::from_millis(500));
+/// assert_eq!(settings.cache_ttl, Duration::from_millis(500));
+/// assert_eq!(ReadinessSettings::default().cache_ttl, Duration::from_secs(1));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReadinessSettings {
+    /// How long the results of the module's own checks are reused (default 1 s), so that
+    /// probes cannot stampede a dependency: probes that arrive while the checks run share
+    /// that run, and probes within this time after it get its results. `Duration::ZERO`
+    /// runs the checks for every probe (still one run at a time). The built-in checks
+    /// (`registered`, `shutting_down`) are never cached.
+    pub cache_ttl: Duration,
+}
+
+impl ReadinessSettings {
+    /// The default settings.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How long check results are reused (default 1 s).
+    #[must_use]
+    pub fn cache_ttl(mut self, ttl: Duration) -> Self {
+        self.cache_ttl = ttl;
+        self
+    }
+}
+
+impl Default for ReadinessSettings {
+    fn default() -> Self {
+        Self {
+            cache_ttl: Duration::from_secs(1),
+        }
+    }
+}
+
+/// How one check, or the whole evaluation, came out (the IETF draft's words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Status {
+    Pass,
+    /// An optional check failed: still ready.
+    Warn,
+    /// A required check failed: not ready.
+    Fail,
+}
+
+/// The result of one check.
+#[derive(Debug, Clone)]
+pub(crate) struct CheckResult {
+    pub(crate) name: Arc<str>,
+    pub(crate) status: Status,
+    /// Why it failed, or what a built-in check saw.
+    pub(crate) output: Option<String>,
+    /// The module's id, from the `registered` check.
+    pub(crate) module_id: Option<ModuleId>,
+    /// How long an author's check took.
+    pub(crate) elapsed: Option<Duration>,
+    /// When the result was obtained.
+    pub(crate) time: DateTime<Utc>,
+}
+
+/// One readiness evaluation.
+#[derive(Debug, Clone)]
+pub(crate) struct Report {
+    pub(crate) status: Status,
+    builtins: [CheckResult; 2],
+    authored: Arc<[CheckResult]>,
+}
+
+impl Report {
+    /// Every check's result: the built-ins first, then the author's in their order.
+    pub(crate) fn checks(&self) -> impl Iterator<Item = &CheckResult> {
+        self.builtins.iter().chain(self.authored.iter())
+    }
+}
+
+/// The module's readiness: its author's checks and the built-ins.
+#[derive(Debug)]
+pub(crate) struct Readiness {
+    checks: Arc<[Check]>,
+    ttl: Duration,
+    /// The last run of the author's checks; locked for the length of a run, which is what
+    /// makes concurrent probes share it.
+    cache: Mutex<Option<Cached>>,
+}
+
+#[derive(Debug)]
+struct Cached {
+    at: Instant,
+    results: Arc<[CheckResult]>,
+}
+
+impl Readiness {
+    /// Readiness over `checks` (the author's, in the order they are reported).
+    ///
+    /// # Errors
+    ///
+    /// An error of kind [`Builder`](lift_sdk_core::ErrorKind::Builder) naming a check whose
+    /// name is empty, used twice, or one of the built-ins (`registered`, `shutting_down`).
+    pub(crate) fn new(checks: Vec<Check>, settings: ReadinessSettings) -> Result<Self, Error> {
+        let mut names = HashSet::new();
+        for check in &checks {
+            let name = check.name();
+            if name.is_empty() {
+                return Err(Error::builder("a readiness check has an empty name"));
+            }
+            if name == REGISTERED || name == SHUTTING_DOWN {
+                return Err(Error::builder(format!(
+                    "the readiness check name `{name}` is reserved for a built-in check"
+                )));
+            }
+            if !names.insert(name) {
+                return Err(Error::builder(format!(
+                    "the readiness check name `{name}` is used twice"
+                )));
+            }
+        }
+        Ok(Self {
+            checks: checks.into(),
+            ttl: settings.cache_ttl,
+            cache: Mutex::new(None),
+        })
+    }
+
+    /// Evaluates readiness now. The built-ins read `state` live, so a probe after
+    /// `begin_shutdown` fails at once, without running (or waiting for) the author's checks.
+    pub(crate) async fn report(&self, state: &RuntimeState) -> Report {
+        let builtins = [registered(&state.registration()), shutting_down(state)];
+        let authored = if state.is_shutting_down() {
+            Arc::from([])
+        } else {
+            self.authored().await
+        };
+        let status = builtins
+            .iter()
+            .chain(authored.iter())
+            .map(|check| check.status)
+            .max()
+            .unwrap_or(Status::Pass);
+        Report {
+            status,
+            builtins,
+            authored,
+        }
+    }
+
+    /// The author's results: cached ones while fresh, otherwise a new run that concurrent
+    /// callers wait for and share.
+    async fn authored(&self) -> Arc<[CheckResult]> {
+        if self.checks.is_empty() {
+            return Arc::from([]);
+        }
+        let mut cache = self.cache.lock().await;
+        if let Some(cached) = &*cache
+            && cached.at.elapsed() < self.ttl
+        {
+            return cached.results.clone();
+        }
+        let results = run_all(&self.checks).await;
+        *cache = Some(Cached {
+            at: Instant::now(),
+            results: results.clone(),
+        });
+        results
+    }
+}
+
+/// Runs every check concurrently, each in its own task so that a panic fails only that
+/// check. Dropping the future aborts the runs.
+async fn run_all(checks: &[Check]) -> Arc<[CheckResult]> {
+    let mut tasks = JoinSet::new();
+    for (index, check) in checks.iter().enumerate() {
+        let check = check.clone();
+        tasks.spawn(async move {
+            let started = Instant::now();
+            let outcome = check.run().await;
+            (index, outcome, started.elapsed())
+        });
+    }
+    let mut results: Vec<CheckResult> = checks
+        .iter()
+        .map(|check| CheckResult {
+            name: check.shared_name(),
+            status: failed(check),
+            // Replaced below unless the check's task panicked.
+            output: Some("the check panicked".to_owned()),
+            module_id: None,
+            elapsed: None,
+            time: Utc::now(),
+        })
+        .collect();
+    while let Some(joined) = tasks.join_next().await {
+        // A panicked task keeps the placeholder above.
+        let Ok((index, outcome, elapsed)) = joined else {
+            continue;
+        };
+        let Some(result) = results.get_mut(index) else {
+            continue;
+        };
+        result.elapsed = Some(elapsed);
+        result.time = Utc::now();
+        match outcome {
+            Ok(()) => {
+                result.status = Status::Pass;
+                result.output = None;
+            }
+            Err(why) => result.output = Some(why),
+        }
+    }
+    results.into()
+}
+
+fn failed(check: &Check) -> Status {
+    if check.is_optional() {
+        Status::Warn
+    } else {
+        Status::Fail
+    }
+}
+
+fn registered(registration: &RegistrationState) -> CheckResult {
+    let (status, output, module_id) = match registration {
+        RegistrationState::Registered { id, .. } => (Status::Pass, None, Some(id.clone())),
+        RegistrationState::Disabled => (
+            Status::Pass,
+            Some("registration is disabled".to_owned()),
+            None,
+        ),
+        RegistrationState::Pending {
+            attempts: 0,
+            last_error: _,
+        } => (Status::Fail, Some("registering".to_owned()), None),
+        RegistrationState::Pending {
+            attempts,
+            last_error,
+        } => {
+            let why = last_error.as_deref().unwrap_or("unknown error");
+            let output = format!("not registered after {attempts} attempts: {why}");
+            (Status::Fail, Some(output), None)
+        }
+        RegistrationState::Deregistered => (Status::Fail, Some("deregistered".to_owned()), None),
+    };
+    CheckResult {
+        name: Arc::from(REGISTERED),
+        status,
+        output,
+        module_id,
+        elapsed: None,
+        time: Utc::now(),
+    }
+}
+
+fn shutting_down(state: &RuntimeState) -> CheckResult {
+    let (status, output) = if state.is_shutting_down() {
+        (Status::Fail, Some("shutting down".to_owned()))
+    } else {
+        (Status::Pass, None)
+    };
+    CheckResult {
+        name: Arc::from(SHUTTING_DOWN),
+        status,
+        output,
+        module_id: None,
+        elapsed: None,
+        time: Utc::now(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    /// A check that counts its runs and takes `delay` to pass.
+    fn slow_check(runs: &Arc<AtomicUsize>, delay: Duration) -> Check {
+        let runs = runs.clone();
+        Check::new("memory", move || {
+            runs.fetch_add(1, Ordering::SeqCst);
+            async move {
+                tokio::time::sleep(delay).await;
+                Ok::<_, String>(())
+            }
+        })
+    }
+
+    fn state() -> RuntimeState {
+        RuntimeState::new("m", "1.0.0", false)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn concurrent_probes_share_one_run_and_later_ones_reuse_it_until_the_ttl() {
+        let runs = Arc::new(AtomicUsize::new(0));
+        let readiness = Readiness::new(
+            vec![slow_check(&runs, Duration::from_millis(300))],
+            ReadinessSettings::new().cache_ttl(Duration::from_secs(1)),
+        )
+        .expect("valid checks");
+        let state = state();
+
+        let (a, b, c) = tokio::join!(
+            readiness.report(&state),
+            readiness.report(&state),
+            readiness.report(&state)
+        );
+        assert_eq!(runs.load(Ordering::SeqCst), 1);
+        assert!([a, b, c].iter().all(|report| report.status == Status::Pass));
+
+        tokio::time::advance(Duration::from_millis(999)).await;
+        readiness.report(&state).await;
+        assert_eq!(runs.load(Ordering::SeqCst), 1);
+
+        tokio::time::advance(Duration::from_millis(1)).await;
+        readiness.report(&state).await;
+        assert_eq!(runs.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_zero_ttl_runs_the_checks_for_every_probe() {
+        let runs = Arc::new(AtomicUsize::new(0));
+        let readiness = Readiness::new(
+            vec![slow_check(&runs, Duration::ZERO)],
+            ReadinessSettings::new().cache_ttl(Duration::ZERO),
+        )
+        .expect("valid checks");
+
+        readiness.report(&state()).await;
+        readiness.report(&state()).await;
+
+        assert_eq!(runs.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn checks_run_concurrently() {
+        let runs = Arc::new(AtomicUsize::new(0));
+        let check = |name: &str| {
+            let runs = runs.clone();
+            Check::new(name, move || {
+                runs.fetch_add(1, Ordering::SeqCst);
+                async {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    Ok::<_, String>(())
+                }
+            })
+        };
+        let readiness = Readiness::new(
+            vec![check("a"), check("b"), check("c")],
+            ReadinessSettings::default(),
+        )
+        .expect("valid checks");
+        let started = Instant::now();
+
+        let report = readiness.report(&state()).await;
+
+        assert_eq!(started.elapsed(), Duration::from_secs(1));
+        let names: Vec<_> = report.checks().map(|check| &*check.name).collect();
+        assert_eq!(names, ["registered", "shutting_down", "a", "b", "c"]);
+    }
+
+    #[test]
+    fn check_names_must_be_unique_and_not_reserved() {
+        let check = |name: &str| Check::new(name, || async { Ok::<_, String>(()) });
+        let error = |checks| {
+            Readiness::new(checks, ReadinessSettings::default())
+                .expect_err("refused")
+                .to_string()
+        };
+
+        assert!(error(vec![check("db"), check("db")]).contains("`db` is used twice"));
+        assert!(error(vec![check("registered")]).contains("`registered` is reserved"));
+        assert!(error(vec![check("")]).contains("empty name"));
+    }
+
+    #[test]
+    fn registration_states_map_to_the_registered_check() {
+        let id = ModuleId::new("2f1c").expect("a valid id");
+        let registered_state = RegistrationState::Registered {
+            id: id.clone(),
+            registrations: 2,
+        };
+        let pending = RegistrationState::Pending {
+            attempts: 0,
+            last_error: None,
+        };
+
+        assert_eq!(registered(&registered_state).module_id, Some(id));
+        assert_eq!(
+            registered(&RegistrationState::Disabled).status,
+            Status::Pass
+        );
+        assert_eq!(registered(&pending).status, Status::Fail);
+        assert_eq!(
+            registered(&RegistrationState::Deregistered)
+                .output
+                .as_deref(),
+            Some("deregistered")
+        );
+    }
+}

@@ -1,0 +1,338 @@
+//! The health routes on a real listener, called over HTTP.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use lift_registry_client::ModuleId;
+use serde_json::{Value, json};
+
+use super::{Check, Readiness, ReadinessSettings, health_router};
+use crate::runtime::state::{RegistrationState, RuntimeState};
+
+/// A module named `reports` 1.2.0, registered as `2f1c`.
+fn registered_state() -> Arc<RuntimeState> {
+    let state = Arc::new(RuntimeState::new("reports", "1.2.0", true));
+    state.set_registration(RegistrationState::Registered {
+        id: ModuleId::new("2f1c").expect("a valid id"),
+        registrations: 1,
+    });
+    state
+}
+
+/// Serves the health routes on `127.0.0.1:0`; returns the base URL.
+async fn serve(state: Arc<RuntimeState>, checks: Vec<Check>) -> String {
+    let readiness = Readiness::new(checks, ReadinessSettings::default()).expect("valid checks");
+    let app: axum::Router = health_router(state, Arc::new(readiness));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let address = listener.local_addr().expect("a bound address");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{address}")
+}
+
+/// A check that counts its runs and fails with `error` when given one.
+fn counted(name: &str, runs: &Arc<AtomicUsize>, error: Option<&'static str>) -> Check {
+    let runs = runs.clone();
+    Check::new(name, move || {
+        runs.fetch_add(1, Ordering::SeqCst);
+        async move { error.map_or(Ok(()), Err) }
+    })
+}
+
+struct Answer {
+    status: u16,
+    content_type: String,
+    body: Value,
+}
+
+async fn get(url: &str, accept: Option<&str>) -> Answer {
+    let mut request = reqwest::Client::new().get(url);
+    if let Some(accept) = accept {
+        request = request.header("accept", accept);
+    }
+    let response = request.send().await.expect("an answer");
+    let status = response.status().as_u16();
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let body = response.json().await.expect("a JSON body");
+    Answer {
+        status,
+        content_type,
+        body,
+    }
+}
+
+/// Checks a naive-UTC timestamp with microseconds (`2026-12-01T04:10:31.123456`) and
+/// removes it, so the rest of the body compares exactly.
+fn take_naive_timestamp(body: &mut Value) {
+    let timestamp = body["timestamp"].take();
+    let text = timestamp.as_str().expect("a timestamp string");
+    assert!(
+        chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.6f").is_ok()
+            && text.len() == 26,
+        "{text}"
+    );
+    body.as_object_mut().expect("an object").remove("timestamp");
+}
+
+#[tokio::test]
+async fn liveness_has_the_reference_shape_and_never_runs_a_check() {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let base = serve(
+        registered_state(),
+        vec![counted("memory", &runs, Some("memory down"))],
+    )
+    .await;
+
+    for path in ["/health", "/health/live"] {
+        let mut answer = get(&format!("{base}{path}"), None).await;
+
+        assert_eq!(answer.status, 200);
+        assert_eq!(answer.content_type, "application/json");
+        take_naive_timestamp(&mut answer.body);
+        assert!(answer.body["uptime"].as_f64().expect("seconds") >= 0.0);
+        answer.body["uptime"] = json!(0);
+        assert_eq!(
+            answer.body,
+            json!({"status": "healthy", "service": "reports", "version": "1.2.0", "dependencies": {}, "uptime": 0})
+        );
+    }
+    assert_eq!(runs.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn readiness_reports_every_check_and_answers_200_when_all_pass() {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let base = serve(registered_state(), vec![counted("memory", &runs, None)]).await;
+
+    for path in ["/ready", "/health/ready"] {
+        let mut answer = get(&format!("{base}{path}"), None).await;
+
+        assert_eq!(answer.status, 200);
+        assert_eq!(answer.content_type, "application/json");
+        take_naive_timestamp(&mut answer.body);
+        assert!(answer.body["checks"]["memory"]["result"]["duration"].is_f64());
+        answer.body["checks"]["memory"]["result"]["duration"] = json!(0);
+        assert_eq!(
+            answer.body,
+            json!({
+                "status": "ready",
+                "service": "reports",
+                "checks": {
+                    "registered": {"status": "ready", "result": {"module_id": "2f1c"}},
+                    "shutting_down": {"status": "ready", "result": {}},
+                    "memory": {"status": "ready", "result": {"duration": 0}},
+                },
+            })
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_failed_required_check_answers_503_with_the_reason() {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let checks = vec![
+        counted("memory", &runs, Some("connection refused")),
+        counted("cache", &runs, None).optional(),
+    ];
+    let base = serve(registered_state(), checks).await;
+
+    let answer = get(&format!("{base}/ready"), None).await;
+
+    assert_eq!(answer.status, 503);
+    assert_eq!(answer.body["detail"], "Service reports not ready");
+    assert_eq!(answer.body["status"], "not_ready");
+    assert_eq!(
+        answer.body["checks"]["memory"]["status"], "not_ready",
+        "{}",
+        answer.body
+    );
+    assert_eq!(
+        answer.body["checks"]["memory"]["result"]["output"],
+        "connection refused"
+    );
+    assert_eq!(answer.body["checks"]["cache"]["status"], "ready");
+}
+
+#[tokio::test]
+async fn a_failed_optional_check_warns_and_stays_ready() {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let checks = vec![counted("cache", &runs, Some("redis unreachable")).optional()];
+    let base = serve(registered_state(), checks).await;
+
+    let answer = get(&format!("{base}/ready"), None).await;
+    let ietf = get(&format!("{base}/ready"), Some("application/health+json")).await;
+
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.body["status"], "ready");
+    assert_eq!(answer.body["checks"]["cache"]["status"], "warn");
+    assert_eq!(
+        answer.body["checks"]["cache"]["result"]["output"],
+        "redis unreachable"
+    );
+    assert_eq!(ietf.status, 200);
+    assert_eq!(ietf.body["status"], "warn");
+    assert_eq!(ietf.body["checks"]["cache"][0]["status"], "warn");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_hung_check_fails_by_its_timeout() {
+    let hung = Check::new("search", || std::future::pending::<Result<(), String>>())
+        .timeout(Duration::from_millis(1500));
+    let base = serve(registered_state(), vec![hung]).await;
+
+    let answer = get(&format!("{base}/ready"), None).await;
+
+    assert_eq!(answer.status, 503);
+    assert_eq!(
+        answer.body["checks"]["search"]["result"]["output"],
+        "no answer within 1.5s"
+    );
+}
+
+#[tokio::test]
+async fn a_panicking_check_fails_without_taking_readiness_down() {
+    let panics = Check::new("broken", || async {
+        if true {
+            panic!("bug in the check");
+        }
+        Ok::<_, String>(())
+    });
+    let base = serve(registered_state(), vec![panics]).await;
+
+    let answer = get(&format!("{base}/ready"), None).await;
+
+    assert_eq!(answer.status, 503);
+    assert_eq!(
+        answer.body["checks"]["broken"]["result"]["output"],
+        "the check panicked"
+    );
+}
+
+#[tokio::test]
+async fn shutdown_turns_readiness_503_at_once_even_with_a_cached_200() {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let state = registered_state();
+    let base = serve(state.clone(), vec![counted("memory", &runs, None)]).await;
+    assert_eq!(get(&format!("{base}/ready"), None).await.status, 200);
+
+    state.begin_shutdown();
+    let answer = get(&format!("{base}/ready"), None).await;
+
+    assert_eq!(answer.status, 503);
+    assert_eq!(
+        answer.body["checks"]["shutting_down"],
+        json!({"status": "not_ready", "result": {"output": "shutting down"}})
+    );
+    assert_eq!(runs.load(Ordering::SeqCst), 1);
+    // Liveness still answers while the process drains.
+    assert_eq!(get(&format!("{base}/health"), None).await.status, 200);
+}
+
+#[tokio::test]
+async fn readiness_waits_for_registration() {
+    let state = Arc::new(RuntimeState::new("reports", "1.2.0", true));
+    state.set_registration(RegistrationState::Pending {
+        attempts: 3,
+        last_error: Some("connection refused".to_owned()),
+    });
+    let base = serve(state.clone(), Vec::new()).await;
+
+    let pending = get(&format!("{base}/ready"), None).await;
+    state.set_registration(RegistrationState::Registered {
+        id: ModuleId::new("9a7e").expect("a valid id"),
+        registrations: 1,
+    });
+    let registered = get(&format!("{base}/ready"), None).await;
+
+    assert_eq!(pending.status, 503);
+    assert_eq!(
+        pending.body["checks"]["registered"],
+        json!({"status": "not_ready", "result": {"output": "not registered after 3 attempts: connection refused"}})
+    );
+    assert_eq!(registered.status, 200);
+    assert_eq!(
+        registered.body["checks"]["registered"]["result"]["module_id"],
+        "9a7e"
+    );
+}
+
+#[tokio::test]
+async fn health_json_is_served_on_every_route_with_its_content_type() {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let base = serve(
+        registered_state(),
+        vec![counted("memory", &runs, Some("down"))],
+    )
+    .await;
+    let accept = Some("application/health+json");
+
+    for path in ["/health", "/health/live"] {
+        let mut answer = get(&format!("{base}{path}"), accept).await;
+
+        assert_eq!(answer.status, 200);
+        assert_eq!(answer.content_type, "application/health+json");
+        let uptime = &mut answer.body["checks"]["uptime"][0];
+        assert!(uptime["time"].as_str().expect("a time").ends_with('Z'));
+        uptime["time"] = json!("t");
+        uptime["observedValue"] = json!(0);
+        assert_eq!(
+            answer.body,
+            json!({
+                "status": "pass",
+                "version": "1.2.0",
+                "serviceId": "2f1c",
+                "description": "liveness of reports",
+                "checks": {"uptime": [{"componentType": "system", "observedValue": 0, "observedUnit": "s", "status": "pass", "time": "t"}]},
+            })
+        );
+    }
+    for path in ["/ready", "/health/ready"] {
+        let mut answer = get(&format!("{base}{path}"), accept).await;
+
+        assert_eq!(answer.status, 503);
+        assert_eq!(answer.content_type, "application/health+json");
+        for (_, entries) in answer.body["checks"]
+            .as_object_mut()
+            .expect("checks")
+            .iter_mut()
+        {
+            entries[0]["time"] = json!("t");
+        }
+        answer.body["checks"]["memory"][0]["observedValue"] = json!(0);
+        assert_eq!(
+            answer.body,
+            json!({
+                "status": "fail",
+                "version": "1.2.0",
+                "serviceId": "2f1c",
+                "description": "readiness of reports",
+                "output": "Service reports not ready",
+                "checks": {
+                    "registered": [{"componentId": "2f1c", "status": "pass", "time": "t"}],
+                    "shutting_down": [{"status": "pass", "time": "t"}],
+                    "memory": [{"observedValue": 0, "observedUnit": "ms", "status": "fail", "output": "down", "time": "t"}],
+                },
+            })
+        );
+    }
+}
+
+#[tokio::test]
+async fn head_is_answered_and_probes_are_not_cached() {
+    let base = serve(registered_state(), Vec::new()).await;
+
+    let head = reqwest::Client::new()
+        .head(format!("{base}/health"))
+        .send()
+        .await
+        .expect("an answer");
+
+    assert_eq!(head.status(), 200);
+    assert_eq!(head.headers()["cache-control"], "no-store");
+    assert_eq!(head.headers()["vary"], "accept");
+}
