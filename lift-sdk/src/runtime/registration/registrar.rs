@@ -199,7 +199,9 @@ impl Registrar {
                     tracing::warn!(module_id = %id, "the registry no longer holds the module; registering again");
                     return;
                 }
-                Err(err) => tracing::warn!(module_id = %id, error = %err, "cannot confirm the registration; checking again at the next interval"),
+                Err(err) => {
+                    tracing::warn!(module_id = %id, error = %err, "cannot confirm the registration; checking again at the next interval")
+                }
             }
         }
     }
@@ -258,10 +260,7 @@ impl Registrar {
 
     /// The registry's records of this instance: same name, same base URL.
     async fn own_records(&self) -> Result<Vec<ModuleRecord>, Error> {
-        let mut records = self
-            .registry
-            .find_all_by_name(&self.manifest.name)
-            .await?;
+        let mut records = self.registry.find_all_by_name(&self.manifest.name).await?;
         records.retain(|record| normalised(&record.base_url) == self.base_url);
         Ok(records)
     }
