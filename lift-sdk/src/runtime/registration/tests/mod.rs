@@ -60,7 +60,7 @@ fn client(config: &LiftConfig) -> RegistryClient {
 }
 
 /// The reference's envelope around `data`.
-fn envelope(data: Value) -> Value {
+fn envelope(data: &Value) -> Value {
     json!({"success": true, "message": "Success", "data": data, "errors": null, "metadata": null})
 }
 
@@ -77,7 +77,7 @@ fn record(id: &str, name: &str, base_url: &str) -> Value {
 
 /// `GET /modules` answering one page with `records`.
 fn listing(records: &[Value]) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(envelope(json!({
+    ResponseTemplate::new(200).set_body_json(envelope(&json!({
         "items": records, "total": records.len(), "page": 1, "size": 100,
         "pages": 1, "has_next": false, "has_prev": false,
     })))
@@ -85,7 +85,7 @@ fn listing(records: &[Value]) -> ResponseTemplate {
 
 /// `POST /modules` answering `id`.
 fn registered(id: &str) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(envelope(json!({
+    ResponseTemplate::new(200).set_body_json(envelope(&json!({
         "module_id": id,
         "module": record(id, NAME, &format!("{PUBLIC_URL}/")),
         "health": {"status": "healthy", "last_check": "2026-12-01T04:10:31.5"},

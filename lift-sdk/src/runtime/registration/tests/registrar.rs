@@ -67,8 +67,7 @@ impl Running {
 
     async fn until(&self, done: impl FnMut(&RegistrationState) -> bool) -> RegistrationState {
         let mut states = self.state.watch_registration();
-        let state = states.wait_for(done).await.unwrap().clone();
-        state
+        states.wait_for(done).await.unwrap().clone()
     }
 
     /// Starts shutdown and waits for `run` to return.
@@ -110,7 +109,7 @@ async fn registers_once_with_exactly_the_registry_fields_and_user_headers() {
         .mount(&registry)
         .await;
     let (confirm, mut confirmed) = notify(
-        ResponseTemplate::new(200).set_body_json(envelope(record("id-1", NAME, PUBLIC_URL))),
+        ResponseTemplate::new(200).set_body_json(envelope(&record("id-1", NAME, PUBLIC_URL))),
     );
     Mock::given(method("GET"))
         .and(path("/modules/id-1"))
@@ -305,7 +304,7 @@ async fn registers_again_under_a_new_id_when_the_registry_lost_the_module() {
     Mock::given(method("GET"))
         .and(path("/modules/id-2"))
         .respond_with(
-            ResponseTemplate::new(200).set_body_json(envelope(record("id-2", NAME, PUBLIC_URL))),
+            ResponseTemplate::new(200).set_body_json(envelope(&record("id-2", NAME, PUBLIC_URL))),
         )
         .mount(&registry)
         .await;
@@ -371,7 +370,7 @@ async fn a_stale_own_record_is_replaced_and_other_replicas_are_untouched() {
     Mock::given(method("DELETE"))
         .and(path("/modules/stale"))
         .respond_with(
-            ResponseTemplate::new(200).set_body_json(envelope(json!({"module_id": "stale"}))),
+            ResponseTemplate::new(200).set_body_json(envelope(&json!({"module_id": "stale"}))),
         )
         .expect(1)
         .mount(&registry)
@@ -432,7 +431,7 @@ async fn an_own_record_is_adopted_when_registering_again() {
         .and(path("/modules/id-found"))
         .respond_with(
             ResponseTemplate::new(200)
-                .set_body_json(envelope(record("id-found", NAME, PUBLIC_URL))),
+                .set_body_json(envelope(&record("id-found", NAME, PUBLIC_URL))),
         )
         .mount(&registry)
         .await;
@@ -475,7 +474,7 @@ async fn deregistering_sends_one_delete() {
         .and(path("/modules/id-1"))
         .and(header("x-user-roles", "developer"))
         .respond_with(
-            ResponseTemplate::new(200).set_body_json(envelope(json!({"module_id": "id-1"}))),
+            ResponseTemplate::new(200).set_body_json(envelope(&json!({"module_id": "id-1"}))),
         )
         .expect(1)
         .mount(&registry)
@@ -557,7 +556,7 @@ async fn a_registration_cut_short_by_shutdown_is_removed_at_deregistration() {
     Mock::given(method("DELETE"))
         .and(path_regex("^/modules/orphan$"))
         .respond_with(
-            ResponseTemplate::new(200).set_body_json(envelope(json!({"module_id": "orphan"}))),
+            ResponseTemplate::new(200).set_body_json(envelope(&json!({"module_id": "orphan"}))),
         )
         .expect(1)
         .mount(&registry)
