@@ -142,6 +142,19 @@ impl Error {
         Self::new(ErrorKind::Decode, message)
     }
 
+    /// An error for work the caller bounded with its own time limit (for example a
+    /// sequence of calls under one `tokio::time::timeout`) that did not finish in time;
+    /// [`is_timeout`](Self::is_timeout) and [`is_retryable`](Self::is_retryable) are true.
+    ///
+    /// ```
+    /// let err = lift_sdk_core::Error::timeout("deregistration took longer than 5s");
+    /// assert!(err.is_timeout());
+    /// ```
+    #[must_use]
+    pub fn timeout(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Timeout, message)
+    }
+
     /// A 404-like error for something looked up on the client side and not found (for
     /// example a module looked up by name); [`is_not_found`](Self::is_not_found) is true.
     ///
