@@ -55,6 +55,8 @@ pub use lift_registry_client::{
 };
 #[doc(inline)]
 pub use lift_sdk_core::{Error, ErrorKind};
+#[doc(inline)]
+pub use runtime::serve;
 
 /// Re-exported: module calls, manifests and records carry [`serde_json::Value`]s.
 pub use serde_json;

@@ -8,6 +8,8 @@ use url::Url;
 
 mod module;
 
+pub(crate) use module::parse_public_url;
+
 pub use module::ModuleSettings;
 
 /// How clients reach the services.

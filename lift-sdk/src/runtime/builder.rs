@@ -208,7 +208,13 @@ impl<M> fmt::Debug for Runtime<M> {
         f.debug_struct("Runtime")
             .field("config", &self.config)
             .field("bind", &self.bind)
-            .field("public_url", &self.public_url.as_deref().map(lift_sdk_core::redact_userinfo))
+            .field(
+                "public_url",
+                &self
+                    .public_url
+                    .as_deref()
+                    .map(lift_sdk_core::redact_userinfo),
+            )
             .field("auth", &self.auth.as_ref().map(JwtAuthLayer::mode))
             .field("register", &self.register)
             .field("registration", &self.registration)

@@ -32,14 +32,14 @@ pub(crate) struct ModuleShared {
 ///
 /// ```no_run
 /// use lift_sdk::memory::StoreRequest;
-/// use lift_sdk::runtime::{ApiError, Json, ModuleContext};
+/// use lift_sdk::runtime::{HttpError, Json, ModuleContext};
 ///
 /// #[derive(serde::Deserialize)]
 /// struct Note {
 ///     text: String,
 /// }
 ///
-/// async fn add_note(ctx: ModuleContext, Json(note): Json<Note>) -> Result<String, ApiError> {
+/// async fn add_note(ctx: ModuleContext, Json(note): Json<Note>) -> Result<String, HttpError> {
 ///     let stored = ctx.memory().store(StoreRequest::new(note.text)).await?;
 ///     Ok(stored.memory_id.to_string())
 /// }
@@ -132,10 +132,12 @@ impl<S: Send + Sync> FromRequestParts<S> for ModuleContext {
             .extensions
             .get::<ModuleShared>()
             .cloned()
-            .ok_or(ContextRejection("the route is not served by the Lift runtime"))?;
+            .ok_or(ContextRejection(
+                "the route is not served by the Lift runtime",
+            ))?;
         let authenticated = parts
             .extensions
-            .get::<Authenticated>()
+            .get::<std::sync::Arc<Authenticated>>()
             .ok_or(ContextRejection("the route is not behind the auth layer"))?;
         let user = authenticated.context().clone();
         let claims = authenticated.claims().cloned();

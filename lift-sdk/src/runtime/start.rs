@@ -15,7 +15,9 @@ use super::builder::Runtime;
 use super::context::ModuleShared;
 use super::error::ServeError;
 use super::health::{Metrics, Readiness, health_router};
-use super::http::{harden, record_user_layer, request_layer, tolerate_double_slashes};
+use super::http::{
+    HttpLimits, TolerantRouter, harden, record_user, tolerate_double_slashes, with_request_context,
+};
 use super::module::{LiftModule, ManifestSource};
 use super::registration::{Registrar, register_with_observability, registry_client};
 use super::running::RunningModule;
@@ -61,11 +63,13 @@ pub(crate) async fn start<M: LiftModule>(runtime: Runtime<M>) -> Result<RunningM
             .call_observer(metrics.call_observer())
             .build()?,
     };
+    let http = lift_sdk_core::default_http_client()?;
     let registry = if register {
-        Some(registry_client(&config, lift_sdk_core::default_http_client()?)?)
+        Some(registry_client(&config, http.clone(), &manifest.name)?)
     } else {
         None
     };
+    let readiness = Arc::new(Readiness::new(module.readiness_checks(), readiness)?);
 
     let listener = match listener {
         Some(listener) => listener,
@@ -78,37 +82,52 @@ pub(crate) async fn start<M: LiftModule>(runtime: Runtime<M>) -> Result<RunningM
     };
     let local_addr = listener.local_addr().map_err(ServeError::Server)?;
     let public_url = public_url.unwrap_or_else(|| config.module.public_url_for(local_addr));
+    let registrar = registry
+        .map(|registry| Registrar::new(registry, manifest.clone(), &public_url, registration))
+        .transpose()?
+        .map(Arc::new);
 
     module.on_start(&client).await.map_err(ServeError::Start)?;
 
-    let state = Arc::new(RuntimeState::new(&manifest.name, &manifest.version, register));
-    let readiness = Arc::new(Readiness::new(module.readiness_checks(), readiness));
+    let state = Arc::new(RuntimeState::new(
+        &manifest.name,
+        &manifest.version,
+        register,
+    ));
     let shared = ModuleShared {
         state: state.clone(),
         client,
     };
-    let app = app(&module, &manifest, auth, shared, readiness, &metrics, &limits);
+    let app = app(
+        &module, &manifest, auth, shared, readiness, &metrics, &limits,
+    );
 
     let (drain, drained) = oneshot::channel::<()>();
-    let server = axum::serve(listener, tower::ServiceExt::into_make_service(app))
-        .with_graceful_shutdown(async {
-            let _ = drained.await;
-        });
+    let server = axum::serve(
+        listener,
+        axum::ServiceExt::<axum::extract::Request>::into_make_service(app),
+    )
+    .with_graceful_shutdown(async {
+        let _ = drained.await;
+    });
     let server = tokio::spawn(server.into_future());
     tracing::info!(module = %manifest.name, address = %local_addr, public_url = %public_url, "module listening");
 
-    let registrar = registry.map(|registry| {
-        Arc::new(Registrar::new(registry, manifest.clone(), public_url.clone(), registration))
-    });
     let registering = registrar.clone().map(|registrar| {
         let state = state.clone();
         tokio::spawn(async move { registrar.run(&state).await })
     });
     if let Some(observability) = config.observability_url.clone() {
         let health_url = health_url(&public_url, &manifest);
-        let name = manifest.name.clone();
+        let manifest = manifest.clone();
+        // Best effort: monitoring is optional, and its outage must not stop the module.
         tokio::spawn(async move {
-            register_with_observability(&observability, &name, &health_url).await;
+            match register_with_observability(&http, &observability, &manifest, &health_url).await {
+                Ok(done) => {
+                    tracing::info!(outcome = ?done, "health endpoint registered with observability")
+                }
+                Err(err) => tracing::warn!(error = %err, "could not register with observability"),
+            }
         });
     }
     let signal = shutdown.unwrap_or_else(|| Box::pin(os_signal()));
@@ -151,12 +170,10 @@ fn app<M: LiftModule>(
     shared: ModuleShared,
     readiness: Arc<Readiness>,
     metrics: &Metrics,
-    limits: &super::http::HttpLimits,
-) -> tower::util::MapRequest<Router, fn(http::Request<axum::body::Body>) -> http::Request<axum::body::Body>> {
+    limits: &HttpLimits,
+) -> TolerantRouter {
     let state = shared.state.clone();
-    let routes = module
-        .routes()
-        .layer(record_user_layer())
+    let routes = record_user(module.routes())
         .layer(auth)
         .layer(Extension(shared));
     let prefix = manifest.api_prefix().trim_end_matches('/');
@@ -168,10 +185,8 @@ fn app<M: LiftModule>(
     let app = app
         .merge(health_router(state.clone(), readiness))
         .merge(metrics.router(state.clone()));
-    let app = harden(app, limits)
-        .layer(metrics.layer())
-        .layer(request_layer(state));
-    tolerate_double_slashes(app)
+    let app = harden(app, limits).layer(metrics.layer());
+    tolerate_double_slashes(with_request_context(app, state))
 }
 
 /// The shutdown sequence: readiness is already 503; deregister, drain, stop.
@@ -222,7 +237,10 @@ fn server_result(
     }
 }
 
-fn load_manifest(source: ManifestSource, config: &LiftConfig) -> Result<ModuleManifest, ServeError> {
+fn load_manifest(
+    source: ManifestSource,
+    config: &LiftConfig,
+) -> Result<ModuleManifest, ServeError> {
     let (manifest, path) = match source {
         ManifestSource::Manifest(manifest) => (*manifest, None),
         ManifestSource::Path(path) => read_manifest(path)?,
@@ -234,7 +252,9 @@ fn load_manifest(source: ManifestSource, config: &LiftConfig) -> Result<ModuleMa
     Ok(manifest)
 }
 
-fn read_manifest(path: std::path::PathBuf) -> Result<(ModuleManifest, Option<std::path::PathBuf>), ServeError> {
+fn read_manifest(
+    path: std::path::PathBuf,
+) -> Result<(ModuleManifest, Option<std::path::PathBuf>), ServeError> {
     match ModuleManifest::from_path(&path) {
         Ok(manifest) => Ok((manifest, Some(path))),
         Err(source) => Err(ServeError::Manifest {

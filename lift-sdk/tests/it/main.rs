@@ -9,4 +9,5 @@ mod coverage;
 mod facade;
 mod gateway;
 mod passthrough;
+mod runtime;
 mod support;

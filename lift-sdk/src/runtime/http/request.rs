@@ -133,7 +133,7 @@ async fn record_user_id(request: Request, next: Next) -> Response {
     let extensions = request.extensions();
     if let (Some(span), Some(caller)) = (
         extensions.get::<RequestSpan>(),
-        extensions.get::<Authenticated>(),
+        extensions.get::<std::sync::Arc<Authenticated>>(),
     ) {
         span.0.record("user_id", caller.context().user_id());
     }

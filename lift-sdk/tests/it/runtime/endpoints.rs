@@ -6,25 +6,31 @@ use lift_sdk::runtime::Check;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use super::{Notes, Platform, json, start, token};
+use super::{Notes, Platform, json_of, start, token};
 
 #[tokio::test]
 async fn health_is_the_reference_shape_and_never_calls_a_dependency() {
     let platform = Platform::new().await;
     let failing = Check::new("memory", || async { Err::<(), _>("memory is down") });
-    let module = Notes { checks: vec![failing], ..Notes::default() };
+    let module = Notes {
+        checks: vec![failing],
+        ..Notes::default()
+    };
     let (running, base) = start(&platform, module).await;
 
     for path in ["/health", "/health/live"] {
         let response = reqwest::get(format!("{base}{path}")).await.unwrap();
         assert_eq!(response.status(), StatusCode::OK, "{path}");
-        let body = json(response).await;
+        let body = json_of(response).await;
         assert_eq!(body["status"], "healthy", "{path}");
         assert_eq!(body["service"], "notes");
         assert_eq!(body["version"], "1.2.0");
         assert!(body["uptime"].is_number(), "{body}");
         let timestamp = body["timestamp"].as_str().unwrap();
-        assert!(!timestamp.ends_with('Z') && !timestamp.contains('+'), "naive UTC: {timestamp}");
+        assert!(
+            !timestamp.ends_with('Z') && !timestamp.contains('+'),
+            "naive UTC: {timestamp}"
+        );
     }
     running.shutdown();
     running.wait().await.unwrap();
@@ -35,7 +41,10 @@ async fn readiness_reports_every_check_and_fails_only_on_required_ones() {
     let platform = Platform::new().await;
     let optional = Check::new("cache", || async { Err::<(), _>("cache is cold") }).optional();
     let fine = Check::new("memory", || async { Ok::<(), String>(()) });
-    let module = Notes { checks: vec![optional, fine], ..Notes::default() };
+    let module = Notes {
+        checks: vec![optional, fine],
+        ..Notes::default()
+    };
     let (running, base) = start(&platform, module).await;
 
     for path in ["/ready", "/health/ready"] {
@@ -54,16 +63,22 @@ async fn readiness_reports_every_check_and_fails_only_on_required_ones() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert!(
-        response.headers()["content-type"].to_str().unwrap().starts_with("application/health+json")
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/health+json")
     );
-    let body = json(response).await;
+    let body = json_of(response).await;
     assert_eq!(body["status"], "warn", "{body}");
     assert_eq!(body["checks"]["cache"][0]["status"], "warn", "{body}");
     running.shutdown();
     running.wait().await.unwrap();
 
     let required = Check::new("memory", || async { Err::<(), _>("memory is down") });
-    let module = Notes { checks: vec![required], ..Notes::default() };
+    let module = Notes {
+        checks: vec![required],
+        ..Notes::default()
+    };
     let (running, base) = start(&platform, module).await;
     let response = reqwest::get(format!("{base}/ready")).await.unwrap();
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
@@ -75,7 +90,7 @@ async fn readiness_reports_every_check_and_fails_only_on_required_ones() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(json(response).await["status"], "fail");
+    assert_eq!(json_of(response).await["status"], "fail");
     running.shutdown();
     running.wait().await.unwrap();
 }
@@ -87,13 +102,29 @@ async fn metrics_count_requests_by_route_and_status() {
     let client = reqwest::Client::new();
     let bearer = format!("Bearer {}", token("u-1", &["user"]));
     for _ in 0..3 {
-        let response = client.get(format!("{base}/api/v1/whoami")).header("authorization", &bearer).send().await.unwrap();
+        let response = client
+            .get(format!("{base}/api/v1/whoami"))
+            .header("authorization", &bearer)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
     }
-    let response = client.get(format!("{base}/api/v1/whoami")).send().await.unwrap();
+    let response = client
+        .get(format!("{base}/api/v1/whoami"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 
-    let metrics = client.get(format!("{base}/metrics")).send().await.unwrap().text().await.unwrap();
+    let metrics = client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let count = |status: &str| {
         metrics
             .lines()
@@ -107,9 +138,17 @@ async fn metrics_count_requests_by_route_and_status() {
     };
     assert_eq!(count("200").as_deref(), Some("3"), "{metrics}");
     assert_eq!(count("401").as_deref(), Some("1"), "{metrics}");
-    assert!(metrics.contains("http_request_duration_seconds"), "{metrics}");
+    assert!(
+        metrics.contains("http_request_duration_seconds"),
+        "{metrics}"
+    );
     assert!(metrics.contains("http_requests_in_flight"), "{metrics}");
-    assert!(metrics.lines().any(|l| l.starts_with("lift_module_registered") && l.ends_with(" 1")), "{metrics}");
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.starts_with("lift_module_registered") && l.ends_with(" 1")),
+        "{metrics}"
+    );
     running.shutdown();
     running.wait().await.unwrap();
 }
@@ -122,29 +161,42 @@ async fn module_routes_sit_behind_the_auth_layer() {
 
     let response = client
         .get(format!("{base}/api/v1/whoami"))
-        .header("authorization", format!("Bearer {}", token("u-1", &["user"])))
+        .header(
+            "authorization",
+            format!("Bearer {}", token("u-1", &["user"])),
+        )
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    let body = json(response).await;
+    let body = json_of(response).await;
     assert_eq!(body["user_id"], "u-1");
     assert_eq!(body["module_id"], platform.registry.ids()[0]);
 
-    let response = client.get(format!("{base}/api/v1/whoami")).send().await.unwrap();
+    let response = client
+        .get(format!("{base}/api/v1/whoami"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(response.headers()["www-authenticate"], "Bearer");
 
     // A viewer may not write memory.
     let response = client
         .post(format!("{base}/api/v1/notes"))
-        .header("authorization", format!("Bearer {}", token("u-2", &["viewer"])))
+        .header(
+            "authorization",
+            format!("Bearer {}", token("u-2", &["viewer"])),
+        )
         .json(&json!({ "text": "hello" }))
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    let challenge = response.headers()["www-authenticate"].to_str().unwrap().to_owned();
+    let challenge = response.headers()["www-authenticate"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(challenge.contains("insufficient_scope"), "{challenge}");
 
     // Gateway headers are not trusted by default: a forged identity gets nowhere.
@@ -181,7 +233,7 @@ async fn gateway_headers_are_trusted_only_by_opt_in_and_never_when_repeated() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(json(response).await["user_id"], "u-7");
+    assert_eq!(json_of(response).await["user_id"], "u-7");
 
     let response = client
         .get(format!("{base}/api/v1/whoami"))
@@ -204,16 +256,34 @@ async fn errors_are_fastapi_shaped_and_double_slashes_are_tolerated() {
     let bearer = format!("Bearer {}", token("u-1", &["user"]));
 
     // The reference gateway forwards `//api/v1/...` (contract §4.3).
-    let response = client.get(format!("{base}//api/v1/whoami")).header("authorization", &bearer).send().await.unwrap();
+    let response = client
+        .get(format!("{base}//api/v1/whoami"))
+        .header("authorization", &bearer)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
 
-    let response = client.get(format!("{base}/api/v1/nowhere")).header("authorization", &bearer).send().await.unwrap();
+    let response = client
+        .get(format!("{base}/api/v1/nowhere"))
+        .header("authorization", &bearer)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    assert_eq!(json(response).await, json!({ "detail": "Not Found" }));
+    assert_eq!(json_of(response).await, json!({ "detail": "Not Found" }));
 
-    let response = client.delete(format!("{base}/api/v1/whoami")).header("authorization", &bearer).send().await.unwrap();
+    let response = client
+        .delete(format!("{base}/api/v1/whoami"))
+        .header("authorization", &bearer)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
-    assert_eq!(json(response).await, json!({ "detail": "Method Not Allowed" }));
+    assert_eq!(
+        json_of(response).await,
+        json!({ "detail": "Method Not Allowed" })
+    );
 
     let response = client
         .post(format!("{base}/api/v1/notes"))
@@ -224,9 +294,12 @@ async fn errors_are_fastapi_shaped_and_double_slashes_are_tolerated() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body = json(response).await;
+    let body = json_of(response).await;
     assert_eq!(body["detail"][0]["loc"][0], "body", "{body}");
-    assert!(body["detail"][0]["msg"].is_string() && body["detail"][0]["type"].is_string(), "{body}");
+    assert!(
+        body["detail"][0]["msg"].is_string() && body["detail"][0]["type"].is_string(),
+        "{body}"
+    );
 
     let response = client
         .post(format!("{base}/api/v1/notes"))
@@ -236,7 +309,7 @@ async fn errors_are_fastapi_shaped_and_double_slashes_are_tolerated() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body = json(response).await;
+    let body = json_of(response).await;
     assert_eq!(body["detail"][0]["loc"], json!(["body", "text"]), "{body}");
 
     let huge = "x".repeat(3 * 1024 * 1024);
@@ -248,12 +321,20 @@ async fn errors_are_fastapi_shaped_and_double_slashes_are_tolerated() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(json(response).await["detail"].is_string());
+    assert!(json_of(response).await["detail"].is_string());
 
     // A panic is a 500 JSON answer, and the module keeps serving.
-    let response = client.get(format!("{base}/api/v1/panic")).header("authorization", &bearer).send().await.unwrap();
+    let response = client
+        .get(format!("{base}/api/v1/panic"))
+        .header("authorization", &bearer)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    assert_eq!(json(response).await, json!({ "detail": "Internal Server Error" }));
+    assert_eq!(
+        json_of(response).await,
+        json!({ "detail": "Internal Server Error" })
+    );
     let response = client.get(format!("{base}/health")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     running.shutdown();
@@ -273,10 +354,15 @@ async fn readiness_results_are_cached_briefly() {
         }
     })
     .timeout(Duration::from_secs(1));
-    let module = Notes { checks: vec![check], ..Notes::default() };
+    let module = Notes {
+        checks: vec![check],
+        ..Notes::default()
+    };
     let running = super::runtime(&platform, module)
         .await
-        .readiness(lift_sdk::runtime::ReadinessSettings::default().cache_ttl(Duration::from_secs(3600)))
+        .readiness(
+            lift_sdk::runtime::ReadinessSettings::default().cache_ttl(Duration::from_secs(3600)),
+        )
         .start()
         .await
         .unwrap();

@@ -48,7 +48,10 @@ impl FakeRegistry {
     pub(crate) fn insert(&self, name: &str, base_url: &str) -> String {
         let mut records = self.records.lock().unwrap();
         let id = next_id(&mut records);
-        let record = record(&id, &json!({ "name": name, "version": "0.9.0", "base_url": base_url }));
+        let record = record(
+            &id,
+            &json!({ "name": name, "version": "0.9.0", "base_url": base_url }),
+        );
         records.modules.push(record);
         id
     }
@@ -66,7 +69,11 @@ impl FakeRegistry {
     /// The ids of the records held now.
     pub(crate) fn ids(&self) -> Vec<String> {
         let records = self.records.lock().unwrap();
-        records.modules.iter().map(|m| m["id"].as_str().unwrap().to_owned()).collect()
+        records
+            .modules
+            .iter()
+            .map(|m| m["id"].as_str().unwrap().to_owned())
+            .collect()
     }
 }
 
@@ -139,7 +146,9 @@ impl Respond for FakeRegistry {
                             "pages": 1, "has_next": false, "has_prev": false }),
                 )
             }
-            ("GET", false, Some(at)) => ok("Module retrieved successfully", records.modules[at].clone()),
+            ("GET", false, Some(at)) => {
+                ok("Module retrieved successfully", records.modules[at].clone())
+            }
             ("DELETE", false, Some(at)) => {
                 records.modules.remove(at);
                 if let Some(probe) = records.on_delete.clone() {
@@ -148,7 +157,10 @@ impl Respond for FakeRegistry {
                     let status = probe();
                     self.records.lock().unwrap().probed.push(status);
                 }
-                ok("Module unregistered successfully", json!({ "module_id": id }))
+                ok(
+                    "Module unregistered successfully",
+                    json!({ "module_id": id }),
+                )
             }
             _ => not_found(),
         }

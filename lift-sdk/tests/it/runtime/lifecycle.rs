@@ -14,7 +14,11 @@ async fn configuration_errors_stop_the_start_before_anything_is_registered() {
     let platform = Platform::new().await;
     // No JWT_SECRET: callers cannot be verified, and no service token can be minted.
     let config = lift_sdk::LiftConfig::new(&platform.gateway.uri()).unwrap();
-    let err = Runtime::new(Notes::default()).config(config).start().await.unwrap_err();
+    let err = Runtime::new(Notes::default())
+        .config(config)
+        .start()
+        .await
+        .unwrap_err();
     assert!(matches!(err, ServeError::Config(_)), "{err}");
     assert!(err.to_string().contains("JWT_SECRET"), "{err}");
 
@@ -28,9 +32,16 @@ async fn configuration_errors_stop_the_start_before_anything_is_registered() {
             axum::Router::new()
         }
     }
-    let err = Runtime::new(FromFile).config(platform.config()).start().await.unwrap_err();
+    let err = Runtime::new(FromFile)
+        .config(platform.config())
+        .start()
+        .await
+        .unwrap_err();
     assert!(matches!(err, ServeError::Manifest { .. }), "{err}");
-    assert!(err.to_string().contains("/nonexistent/module.json"), "{err}");
+    assert!(
+        err.to_string().contains("/nonexistent/module.json"),
+        "{err}"
+    );
 
     let err = Runtime::new(Notes::default())
         .config(platform.config())
@@ -40,7 +51,14 @@ async fn configuration_errors_stop_the_start_before_anything_is_registered() {
         .unwrap_err();
     assert!(err.to_string().contains("public url"), "{err}");
 
-    assert!(platform.gateway.received_requests().await.unwrap().is_empty());
+    assert!(
+        platform
+            .gateway
+            .received_requests()
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 /// `GET /ready` over a plain blocking socket (the fake registry calls it from wiremock's
@@ -79,9 +97,16 @@ async fn shutdown_deregisters_after_readiness_failed_then_drains_every_request_i
 
     running.shutdown();
     let mut watch = running.registration_watch();
-    watch.wait_for(|state| *state == RegistrationState::Deregistered).await.unwrap();
+    watch
+        .wait_for(|state| *state == RegistrationState::Deregistered)
+        .await
+        .unwrap();
     assert!(platform.registry.ids().is_empty());
-    assert_eq!(platform.registry.ready_at_delete(), [503], "readiness failed before deregistering");
+    assert_eq!(
+        platform.registry.ready_at_delete(),
+        [503],
+        "readiness failed before deregistering"
+    );
 
     // New connections are refused while the old requests drain.
     let mut refused = false;
@@ -93,7 +118,10 @@ async fn shutdown_deregisters_after_readiness_failed_then_drains_every_request_i
         tokio::task::yield_now().await;
     }
     assert!(refused, "the listener still accepts during the drain");
-    assert!(!stopped.load(Ordering::SeqCst), "on_shutdown runs after the drain");
+    assert!(
+        !stopped.load(Ordering::SeqCst),
+        "on_shutdown runs after the drain"
+    );
 
     gate.open.store(true, Ordering::SeqCst);
     gate.release.notify_waiters();
@@ -121,10 +149,17 @@ async fn requests_still_running_at_the_drain_deadline_do_not_hold_shutdown_forev
     let base = format!("http://{}", running.local_addr());
     let bearer = format!("Bearer {}", token("u-1", &["user"]));
     let stuck = tokio::spawn(
-        reqwest::Client::new().get(format!("{base}/api/v1/slow")).header("authorization", bearer).send(),
+        reqwest::Client::new()
+            .get(format!("{base}/api/v1/slow"))
+            .header("authorization", bearer)
+            .send(),
     );
     gate.entered.acquire().await.unwrap().forget();
+    let started = tokio::time::Instant::now();
     running.shutdown();
     running.wait().await.unwrap();
-    assert!(stuck.await.unwrap().is_err(), "the stuck request was dropped at the deadline");
+    // Shutdown ended at the deadline, with the request still held in its handler (the
+    // process exiting then drops it).
+    assert!(started.elapsed() >= std::time::Duration::from_secs(2));
+    assert!(!stuck.is_finished());
 }

@@ -17,7 +17,7 @@ use lift_sdk::auth::layer::{RequirePermission, perm::MemoryWrite};
 use lift_sdk::auth::{Role, TokenIssuer};
 use lift_sdk::memory::StoreRequest;
 use lift_sdk::runtime::{
-    ApiError, Check, Json, LiftModule, ManifestSource, ModuleContext, RegistrationSettings,
+    Check, HttpError, Json, LiftModule, ManifestSource, ModuleContext, RegistrationSettings,
     RunningModule, Runtime,
 };
 use lift_sdk::{LiftConfig, ModuleManifest};
@@ -45,7 +45,9 @@ impl Platform {
     }
 
     pub(crate) fn config(&self) -> LiftConfig {
-        LiftConfig::new(&self.gateway.uri()).unwrap().jwt_secret(SECRET)
+        LiftConfig::new(&self.gateway.uri())
+            .unwrap()
+            .jwt_secret(SECRET)
     }
 }
 
@@ -59,11 +61,20 @@ pub(crate) fn token(sub: &str, roles: &[&str]) -> String {
 }
 
 /// Holds `/api/v1/slow` requests until released, counting those that entered.
-#[derive(Default)]
 pub(crate) struct Gate {
     pub(crate) entered: Semaphore,
     pub(crate) release: Notify,
     pub(crate) open: AtomicBool,
+}
+
+impl Default for Gate {
+    fn default() -> Self {
+        Self {
+            entered: Semaphore::new(0),
+            release: Notify::new(),
+            open: AtomicBool::new(false),
+        }
+    }
 }
 
 /// The module under test: a notes service.
@@ -93,7 +104,7 @@ impl LiftModule for Notes {
                 "/notes",
                 post(|ctx: ModuleContext, Json(note): Json<Note>| async move {
                     let stored = ctx.memory().store(StoreRequest::new(note.text)).await?;
-                    Ok::<_, ApiError>(Json(json!({ "memory_id": stored.memory_id })))
+                    Ok::<_, HttpError>(Json(json!({ "memory_id": stored.memory_id })))
                 }),
             )
             .route_layer(RequirePermission::<MemoryWrite>::layer())
@@ -107,7 +118,7 @@ impl LiftModule for Notes {
                     }))
                 }),
             )
-            .route("/panic", get(|| async { panic!("a bug in a handler") }))
+            .route("/panic", get(panics))
             .route(
                 "/slow",
                 get(move || async move {
@@ -127,6 +138,10 @@ impl LiftModule for Notes {
     async fn on_shutdown(&self) {
         self.stopped.store(true, Ordering::SeqCst);
     }
+}
+
+async fn panics() -> &'static str {
+    panic!("a bug in a handler")
 }
 
 /// Fast registration settings, so the tests never wait long on real time.
@@ -156,6 +171,6 @@ pub(crate) async fn start(platform: &Platform, module: Notes) -> (RunningModule,
     (running, base)
 }
 
-pub(crate) async fn json(response: reqwest::Response) -> Value {
+pub(crate) async fn json_of(response: reqwest::Response) -> Value {
     response.json().await.unwrap()
 }

@@ -5,7 +5,7 @@ use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
 
-use super::{Notes, Platform, json, start, token};
+use super::{Notes, Platform, json_of, start, token};
 
 #[tokio::test]
 async fn a_handlers_memory_call_carries_the_callers_token_and_the_request_id() {
@@ -33,14 +33,23 @@ async fn a_handlers_memory_call_carries_the_callers_token_and_the_request_id() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["x-request-id"], "req-from-gateway-1");
-    assert_eq!(json(response).await, json!({ "memory_id": "mem-42" }));
+    assert_eq!(json_of(response).await, json!({ "memory_id": "mem-42" }));
 
     let requests = platform.gateway.received_requests().await.unwrap();
-    let store = requests.iter().find(|r| r.url.path() == "/memory/store").unwrap();
-    assert_eq!(store.headers["authorization"], format!("Bearer {caller}").as_str());
+    let store = requests
+        .iter()
+        .find(|r| r.url.path() == "/memory/store")
+        .unwrap();
+    assert_eq!(
+        store.headers["authorization"],
+        format!("Bearer {caller}").as_str()
+    );
     assert_eq!(store.headers["x-request-id"], "req-from-gateway-1");
     let sent_trace = store.headers["traceparent"].to_str().unwrap();
-    assert!(sent_trace.starts_with("00-4bf92f3577b34da6a3ce929d0e0e4736-"), "{sent_trace}");
+    assert!(
+        sent_trace.starts_with("00-4bf92f3577b34da6a3ce929d0e0e4736-"),
+        "{sent_trace}"
+    );
     let body: serde_json::Value = serde_json::from_slice(&store.body).unwrap();
     assert_eq!(body["content"], "Q3 lifted signups");
     running.shutdown();

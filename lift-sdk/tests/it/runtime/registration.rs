@@ -25,14 +25,20 @@ async fn a_module_registers_once_with_its_public_url_and_a_service_token() {
     assert_eq!(registrations(&platform).await, 1);
 
     let requests = platform.gateway.received_requests().await.unwrap();
-    let post = requests.iter().find(|r| r.method.as_str() == "POST").unwrap();
+    let post = requests
+        .iter()
+        .find(|r| r.method.as_str() == "POST")
+        .unwrap();
     assert_eq!(post.url.path(), "/registry/modules");
     let bearer = post.headers["authorization"].to_str().unwrap();
     let claims = lift_sdk::auth::TokenVerifier::hs256(super::SECRET)
         .unwrap()
         .verify(bearer.trim_start_matches("Bearer "))
         .unwrap();
-    assert!(claims.has_role(&lift_sdk::Role::from("developer")), "{claims:?}");
+    assert!(
+        claims.has_role(&lift_sdk::Role::from("developer")),
+        "{claims:?}"
+    );
     let body: Value = serde_json::from_slice(&post.body).unwrap();
     assert_eq!(body["name"], "notes");
     assert_eq!(body["version"], "1.2.0");
@@ -47,16 +53,28 @@ async fn a_module_registers_once_with_its_public_url_and_a_service_token() {
 async fn a_registry_down_at_start_is_retried_while_the_module_reports_not_ready() {
     let platform = Platform::new().await;
     platform.registry.set_down(true);
-    let running = runtime(&platform, Notes::default()).await.start().await.unwrap();
+    let running = runtime(&platform, Notes::default())
+        .await
+        .start()
+        .await
+        .unwrap();
     let base = format!("http://{}", running.local_addr());
 
     // The module serves while it cannot register, and says it is not ready.
     let mut watch = running.registration_watch();
     watch
-        .wait_for(|state| matches!(state, RegistrationState::Pending { attempts, .. } if *attempts >= 2))
+        .wait_for(
+            |state| matches!(state, RegistrationState::Pending { attempts, .. } if *attempts >= 2),
+        )
         .await
         .unwrap();
-    assert_eq!(reqwest::get(format!("{base}/health")).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        reqwest::get(format!("{base}/health"))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
     let ready = reqwest::get(format!("{base}/ready")).await.unwrap();
     assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(ready.text().await.unwrap().contains("registered"));
@@ -64,7 +82,13 @@ async fn a_registry_down_at_start_is_retried_while_the_module_reports_not_ready(
     platform.registry.set_down(false);
     let id = running.registered().await.unwrap();
     assert_eq!(platform.registry.ids(), [id.to_string()]);
-    assert_eq!(reqwest::get(format!("{base}/ready")).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        reqwest::get(format!("{base}/ready"))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
     running.shutdown();
     running.wait().await.unwrap();
 }
@@ -78,7 +102,15 @@ async fn a_module_the_registry_lost_registers_again_under_a_new_id() {
     platform.registry.restart();
     let mut watch = running.registration_watch();
     let state = watch
-        .wait_for(|state| matches!(state, RegistrationState::Registered { registrations: 2, .. }))
+        .wait_for(|state| {
+            matches!(
+                state,
+                RegistrationState::Registered {
+                    registrations: 2,
+                    ..
+                }
+            )
+        })
         .await
         .unwrap()
         .clone();
@@ -108,7 +140,10 @@ async fn a_stale_own_record_is_replaced_and_other_replicas_are_left_alone() {
     let id = running.registered().await.unwrap();
     let ids = platform.registry.ids();
     assert!(!ids.contains(&stale), "{ids:?}");
-    assert!(ids.contains(&replica) && ids.contains(&id.to_string()), "{ids:?}");
+    assert!(
+        ids.contains(&replica) && ids.contains(&id.to_string()),
+        "{ids:?}"
+    );
     let touched_replica = platform
         .gateway
         .received_requests()
