@@ -23,4 +23,6 @@ mod guides {
     mod registry {}
     #[doc = include_str!("../../docs/sdk.md")]
     mod sdk {}
+    #[doc = include_str!("../../docs/modules.md")]
+    mod modules {}
 }
