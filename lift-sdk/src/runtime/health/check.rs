@@ -174,7 +174,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_hung_check_fails_by_its_timeout() {
-        let check = Check::new("slow", || std::future::pending::<Result<(), BoxError>>())
+        let check = Check::new("slow", std::future::pending::<Result<(), BoxError>>)
             .timeout(Duration::from_millis(250));
 
         assert_eq!(check.run().await, Err("no answer within 250ms".to_owned()));

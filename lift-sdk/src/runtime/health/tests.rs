@@ -181,7 +181,7 @@ async fn a_failed_optional_check_warns_and_stays_ready() {
 
 #[tokio::test(start_paused = true)]
 async fn a_hung_check_fails_by_its_timeout() {
-    let hung = Check::new("search", || std::future::pending::<Result<(), String>>())
+    let hung = Check::new("search", std::future::pending::<Result<(), String>>)
         .timeout(Duration::from_millis(1500));
     let base = serve(registered_state(), vec![hung]).await;
 
