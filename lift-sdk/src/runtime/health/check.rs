@@ -180,6 +180,13 @@ mod tests {
         assert_eq!(check.run().await, Err("no answer within 250ms".to_owned()));
     }
 
+    #[tokio::test]
+    async fn an_unbounded_timeout_does_not_overflow() {
+        let check = Check::new("fast", || async { Ok::<_, String>(()) }).timeout(Duration::MAX);
+
+        assert_eq!(check.run().await, Ok(()));
+    }
+
     #[test]
     fn debug_shows_the_settings_and_clones_share_the_closure() {
         let check = Check::new("cache", || async { Ok::<_, &str>(()) }).optional();
