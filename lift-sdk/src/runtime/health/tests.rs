@@ -348,3 +348,26 @@ async fn head_is_answered_and_probes_are_not_cached() {
     assert_eq!(head.headers()["cache-control"], "no-store");
     assert_eq!(head.headers()["vary"], "accept");
 }
+
+#[tokio::test]
+async fn the_sdk_s_own_decoders_read_both_bodies() {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let server = serve(registered_state(), vec![counted("memory", &runs, None)]).await;
+
+    let health = server.get("/health", None).await.body;
+    let ready = server.get("/ready", None).await.body;
+
+    let health: lift_sdk_core::ServiceHealth = serde_json::from_value(health).expect("decodes");
+    let ready: lift_sdk_core::Readiness = serde_json::from_value(ready).expect("decodes");
+    assert!(health.is_healthy());
+    assert_eq!(health.service.as_deref(), Some("reports"));
+    assert!(matches!(
+        health.uptime,
+        Some(lift_sdk_core::Uptime::Seconds(_))
+    ));
+    assert!(health.timestamp.is_some() && health.mistyped.is_empty());
+    assert_eq!(ready.status, "ready");
+    assert_eq!(ready.checks["registered"].result["module_id"], "2f1c");
+    assert_eq!(ready.checks.len(), 3);
+    assert!(ready.timestamp.is_some() && ready.mistyped.is_empty());
+}
