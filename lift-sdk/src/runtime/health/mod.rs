@@ -16,6 +16,7 @@
 //! counts as `unmatched`).
 
 mod body;
+mod builtins;
 mod check;
 mod endpoints;
 mod metrics;

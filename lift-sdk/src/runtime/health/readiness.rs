@@ -11,13 +11,9 @@ use tokio::sync::Mutex;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
+use super::builtins::{REGISTERED, SHUTTING_DOWN, registered, shutting_down};
 use super::check::Check;
-use crate::runtime::state::{RegistrationState, RuntimeState};
-
-/// The name of the built-in check that the registry holds the module's id.
-pub(crate) const REGISTERED: &str = "registered";
-/// The name of the built-in check that fails once shutdown has begun.
-pub(crate) const SHUTTING_DOWN: &str = "shutting_down";
+use crate::runtime::state::RuntimeState;
 
 /// How readiness is evaluated.
 ///
@@ -267,54 +263,6 @@ fn failed(check: &Check) -> Status {
     }
 }
 
-fn registered(registration: &RegistrationState) -> CheckResult {
-    let (status, output, module_id) = match registration {
-        RegistrationState::Registered { id, .. } => (Status::Pass, None, Some(id.clone())),
-        RegistrationState::Disabled => (
-            Status::Pass,
-            Some("registration is disabled".to_owned()),
-            None,
-        ),
-        RegistrationState::Pending {
-            attempts: 0,
-            last_error: _,
-        } => (Status::Fail, Some("registering".to_owned()), None),
-        RegistrationState::Pending {
-            attempts,
-            last_error,
-        } => {
-            let why = last_error.as_deref().unwrap_or("unknown error");
-            let output = format!("not registered after {attempts} attempts: {why}");
-            (Status::Fail, Some(output), None)
-        }
-        RegistrationState::Deregistered => (Status::Fail, Some("deregistered".to_owned()), None),
-    };
-    CheckResult {
-        name: Arc::from(REGISTERED),
-        status,
-        output,
-        module_id,
-        elapsed: None,
-        time: Utc::now(),
-    }
-}
-
-fn shutting_down(state: &RuntimeState) -> CheckResult {
-    let (status, output) = if state.is_shutting_down() {
-        (Status::Fail, Some("shutting down".to_owned()))
-    } else {
-        (Status::Pass, None)
-    };
-    CheckResult {
-        name: Arc::from(SHUTTING_DOWN),
-        status,
-        output,
-        module_id: None,
-        elapsed: None,
-        time: Utc::now(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -438,31 +386,5 @@ mod tests {
         assert!(error(vec![check("db"), check("db")]).contains("`db` is used twice"));
         assert!(error(vec![check("registered")]).contains("`registered` is reserved"));
         assert!(error(vec![check("")]).contains("empty name"));
-    }
-
-    #[test]
-    fn registration_states_map_to_the_registered_check() {
-        let id = ModuleId::new("2f1c").expect("a valid id");
-        let registered_state = RegistrationState::Registered {
-            id: id.clone(),
-            registrations: 2,
-        };
-        let pending = RegistrationState::Pending {
-            attempts: 0,
-            last_error: None,
-        };
-
-        assert_eq!(registered(&registered_state).module_id, Some(id));
-        assert_eq!(
-            registered(&RegistrationState::Disabled).status,
-            Status::Pass
-        );
-        assert_eq!(registered(&pending).status, Status::Fail);
-        assert_eq!(
-            registered(&RegistrationState::Deregistered)
-                .output
-                .as_deref(),
-            Some("deregistered")
-        );
     }
 }
