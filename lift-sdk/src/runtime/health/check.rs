@@ -174,10 +174,17 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_hung_check_fails_by_its_timeout() {
-        let check = Check::new("slow", || std::future::pending::<Result<(), BoxError>>())
+        let check = Check::new("slow", std::future::pending::<Result<(), BoxError>>)
             .timeout(Duration::from_millis(250));
 
         assert_eq!(check.run().await, Err("no answer within 250ms".to_owned()));
+    }
+
+    #[tokio::test]
+    async fn an_unbounded_timeout_does_not_overflow() {
+        let check = Check::new("fast", || async { Ok::<_, String>(()) }).timeout(Duration::MAX);
+
+        assert_eq!(check.run().await, Ok(()));
     }
 
     #[test]

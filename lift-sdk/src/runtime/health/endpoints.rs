@@ -70,13 +70,10 @@ async fn ready(State(probes): State<Probes>, headers: HeaderMap) -> Response {
 
 /// A JSON answer that no cache keeps and that varies with `Accept`.
 fn answer(status: StatusCode, content_type: &'static str, body: &impl Serialize) -> Response {
-    let body = match serde_json::to_vec(body) {
-        Ok(body) => body,
-        // Only maps with non-string keys fail to serialise, and these bodies have none.
-        Err(_) => {
-            let detail = serde_json::json!({"detail": "Internal Server Error"});
-            return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(detail)).into_response();
-        }
+    // Only maps with non-string keys fail to serialise, and these bodies have none.
+    let Ok(body) = serde_json::to_vec(body) else {
+        let detail = serde_json::json!({"detail": "Internal Server Error"});
+        return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(detail)).into_response();
     };
     let headers = [
         (CONTENT_TYPE, HeaderValue::from_static(content_type)),

@@ -7,8 +7,16 @@
 //! - `health_router`: `/health`, `/health/live`, `/ready`, `/health/ready`;
 //! - `Metrics`: the Prometheus registry, its HTTP middleware, `/metrics`, and the observer
 //!   that counts outgoing calls.
+//!
+//! Wiring, in `serve`: `Readiness::new(checks, settings)?` (refuses duplicate or reserved
+//! check names); `LiftClient::builder(config).call_observer(metrics.call_observer())`; then
+//! merge `health_router(state, readiness)` and `metrics.router(state)` with the module's
+//! routes and apply `metrics.layer()` with `Router::layer` on the merged router (after
+//! routing, where the matched route template is known; outside the router every request
+//! counts as `unmatched`).
 
 mod body;
+mod builtins;
 mod check;
 mod endpoints;
 mod metrics;

@@ -11,13 +11,9 @@ use tokio::sync::Mutex;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
+use super::builtins::{REGISTERED, SHUTTING_DOWN, registered, shutting_down};
 use super::check::Check;
-use crate::runtime::state::{RegistrationState, RuntimeState};
-
-/// The name of the built-in check that the registry holds the module's id.
-pub(crate) const REGISTERED: &str = "registered";
-/// The name of the built-in check that fails once shutdown has begun.
-pub(crate) const SHUTTING_DOWN: &str = "shutting_down";
+use crate::runtime::state::RuntimeState;
 
 /// How readiness is evaluated.
 ///
@@ -110,7 +106,7 @@ pub(crate) struct Readiness {
     ttl: Duration,
     /// The last run of the author's checks; locked for the length of a run, which is what
     /// makes concurrent probes share it.
-    cache: Mutex<Option<Cached>>,
+    cache: Arc<Mutex<Option<Cached>>>,
 }
 
 #[derive(Debug)]
@@ -147,7 +143,7 @@ impl Readiness {
         Ok(Self {
             checks: checks.into(),
             ttl: settings.cache_ttl,
-            cache: Mutex::new(None),
+            cache: Arc::new(Mutex::new(None)),
         })
     }
 
@@ -179,18 +175,33 @@ impl Readiness {
         if self.checks.is_empty() {
             return Arc::from([]);
         }
-        let mut cache = self.cache.lock().await;
+        let mut cache = self.cache.clone().lock_owned().await;
         if let Some(cached) = &*cache
             && cached.at.elapsed() < self.ttl
         {
             return cached.results.clone();
         }
-        let results = run_all(&self.checks).await;
-        *cache = Some(Cached {
-            at: Instant::now(),
-            results: results.clone(),
+        // The run is a task of its own that fills the cache, so a probe that gives up
+        // (Kubernetes' default probe timeout is 1 s, a check's 2 s) does not throw the run
+        // away: the next probe finds its results instead of starting over.
+        let checks = self.checks.clone();
+        let run = tokio::spawn(async move {
+            let results = run_all(&checks).await;
+            *cache = Some(Cached {
+                at: Instant::now(),
+                results: results.clone(),
+            });
+            results
         });
-        results
+        match run.await {
+            Ok(results) => results,
+            // Only when the runtime is shutting down: nothing was learnt.
+            Err(_) => self
+                .checks
+                .iter()
+                .map(|check| unfinished(check, "the checks were cancelled"))
+                .collect(),
+        }
     }
 }
 
@@ -206,17 +217,10 @@ async fn run_all(checks: &[Check]) -> Arc<[CheckResult]> {
             (index, outcome, started.elapsed())
         });
     }
+    // Each placeholder is replaced below unless the check's task panicked.
     let mut results: Vec<CheckResult> = checks
         .iter()
-        .map(|check| CheckResult {
-            name: check.shared_name(),
-            status: failed(check),
-            // Replaced below unless the check's task panicked.
-            output: Some("the check panicked".to_owned()),
-            module_id: None,
-            elapsed: None,
-            time: Utc::now(),
-        })
+        .map(|check| unfinished(check, "the check panicked"))
         .collect();
     while let Some(joined) = tasks.join_next().await {
         // A panicked task keeps the placeholder above.
@@ -239,59 +243,23 @@ async fn run_all(checks: &[Check]) -> Arc<[CheckResult]> {
     results.into()
 }
 
+/// A failure of `check` that did not come from running it.
+fn unfinished(check: &Check, why: &str) -> CheckResult {
+    CheckResult {
+        name: check.shared_name(),
+        status: failed(check),
+        output: Some(why.to_owned()),
+        module_id: None,
+        elapsed: None,
+        time: Utc::now(),
+    }
+}
+
 fn failed(check: &Check) -> Status {
     if check.is_optional() {
         Status::Warn
     } else {
         Status::Fail
-    }
-}
-
-fn registered(registration: &RegistrationState) -> CheckResult {
-    let (status, output, module_id) = match registration {
-        RegistrationState::Registered { id, .. } => (Status::Pass, None, Some(id.clone())),
-        RegistrationState::Disabled => (
-            Status::Pass,
-            Some("registration is disabled".to_owned()),
-            None,
-        ),
-        RegistrationState::Pending {
-            attempts: 0,
-            last_error: _,
-        } => (Status::Fail, Some("registering".to_owned()), None),
-        RegistrationState::Pending {
-            attempts,
-            last_error,
-        } => {
-            let why = last_error.as_deref().unwrap_or("unknown error");
-            let output = format!("not registered after {attempts} attempts: {why}");
-            (Status::Fail, Some(output), None)
-        }
-        RegistrationState::Deregistered => (Status::Fail, Some("deregistered".to_owned()), None),
-    };
-    CheckResult {
-        name: Arc::from(REGISTERED),
-        status,
-        output,
-        module_id,
-        elapsed: None,
-        time: Utc::now(),
-    }
-}
-
-fn shutting_down(state: &RuntimeState) -> CheckResult {
-    let (status, output) = if state.is_shutting_down() {
-        (Status::Fail, Some("shutting down".to_owned()))
-    } else {
-        (Status::Pass, None)
-    };
-    CheckResult {
-        name: Arc::from(SHUTTING_DOWN),
-        status,
-        output,
-        module_id: None,
-        elapsed: None,
-        time: Utc::now(),
     }
 }
 
@@ -342,6 +310,26 @@ mod tests {
         tokio::time::advance(Duration::from_millis(1)).await;
         readiness.report(&state).await;
         assert_eq!(runs.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_probe_that_gives_up_leaves_its_run_to_the_next_probe() {
+        let runs = Arc::new(AtomicUsize::new(0));
+        let readiness = Readiness::new(
+            vec![slow_check(&runs, Duration::from_secs(2))],
+            ReadinessSettings::default(),
+        )
+        .expect("valid checks");
+        let state = state();
+
+        let gave_up = tokio::time::timeout(Duration::from_secs(1), readiness.report(&state)).await;
+        let started = Instant::now();
+        let report = readiness.report(&state).await;
+
+        assert!(gave_up.is_err());
+        assert_eq!(report.status, Status::Pass);
+        assert_eq!(started.elapsed(), Duration::from_secs(1));
+        assert_eq!(runs.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test(start_paused = true)]
@@ -398,31 +386,5 @@ mod tests {
         assert!(error(vec![check("db"), check("db")]).contains("`db` is used twice"));
         assert!(error(vec![check("registered")]).contains("`registered` is reserved"));
         assert!(error(vec![check("")]).contains("empty name"));
-    }
-
-    #[test]
-    fn registration_states_map_to_the_registered_check() {
-        let id = ModuleId::new("2f1c").expect("a valid id");
-        let registered_state = RegistrationState::Registered {
-            id: id.clone(),
-            registrations: 2,
-        };
-        let pending = RegistrationState::Pending {
-            attempts: 0,
-            last_error: None,
-        };
-
-        assert_eq!(registered(&registered_state).module_id, Some(id));
-        assert_eq!(
-            registered(&RegistrationState::Disabled).status,
-            Status::Pass
-        );
-        assert_eq!(registered(&pending).status, Status::Fail);
-        assert_eq!(
-            registered(&RegistrationState::Deregistered)
-                .output
-                .as_deref(),
-            Some("deregistered")
-        );
     }
 }

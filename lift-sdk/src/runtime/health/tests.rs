@@ -20,8 +20,14 @@ fn registered_state() -> Arc<RuntimeState> {
     state
 }
 
-/// Serves the health routes on `127.0.0.1:0`; returns the base URL.
-async fn serve(state: Arc<RuntimeState>, checks: Vec<Check>) -> String {
+/// The health routes served on `127.0.0.1:0`, and a client for them.
+struct Server {
+    base: String,
+    client: reqwest::Client,
+}
+
+/// Serves the health routes.
+async fn serve(state: Arc<RuntimeState>, checks: Vec<Check>) -> Server {
     let readiness = Readiness::new(checks, ReadinessSettings::default()).expect("valid checks");
     let app: axum::Router = health_router(state, Arc::new(readiness));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -29,7 +35,10 @@ async fn serve(state: Arc<RuntimeState>, checks: Vec<Check>) -> String {
         .expect("a free port");
     let address = listener.local_addr().expect("a bound address");
     tokio::spawn(async move { axum::serve(listener, app).await });
-    format!("http://{address}")
+    Server {
+        base: format!("http://{address}"),
+        client: reqwest::Client::new(),
+    }
 }
 
 /// A check that counts its runs and fails with `error` when given one.
@@ -47,22 +56,24 @@ struct Answer {
     body: Value,
 }
 
-async fn get(url: &str, accept: Option<&str>) -> Answer {
-    let mut request = reqwest::Client::new().get(url);
-    if let Some(accept) = accept {
-        request = request.header("accept", accept);
-    }
-    let response = request.send().await.expect("an answer");
-    let status = response.status().as_u16();
-    let content_type = response.headers()["content-type"]
-        .to_str()
-        .expect("ascii")
-        .to_owned();
-    let body = response.json().await.expect("a JSON body");
-    Answer {
-        status,
-        content_type,
-        body,
+impl Server {
+    async fn get(&self, path: &str, accept: Option<&str>) -> Answer {
+        let mut request = self.client.get(format!("{}{path}", self.base));
+        if let Some(accept) = accept {
+            request = request.header("accept", accept);
+        }
+        let response = request.send().await.expect("an answer");
+        let status = response.status().as_u16();
+        let content_type = response.headers()["content-type"]
+            .to_str()
+            .expect("ascii")
+            .to_owned();
+        let body = response.json().await.expect("a JSON body");
+        Answer {
+            status,
+            content_type,
+            body,
+        }
     }
 }
 
@@ -82,14 +93,14 @@ fn take_naive_timestamp(body: &mut Value) {
 #[tokio::test]
 async fn liveness_has_the_reference_shape_and_never_runs_a_check() {
     let runs = Arc::new(AtomicUsize::new(0));
-    let base = serve(
+    let server = serve(
         registered_state(),
         vec![counted("memory", &runs, Some("memory down"))],
     )
     .await;
 
     for path in ["/health", "/health/live"] {
-        let mut answer = get(&format!("{base}{path}"), None).await;
+        let mut answer = server.get(path, None).await;
 
         assert_eq!(answer.status, 200);
         assert_eq!(answer.content_type, "application/json");
@@ -107,10 +118,10 @@ async fn liveness_has_the_reference_shape_and_never_runs_a_check() {
 #[tokio::test]
 async fn readiness_reports_every_check_and_answers_200_when_all_pass() {
     let runs = Arc::new(AtomicUsize::new(0));
-    let base = serve(registered_state(), vec![counted("memory", &runs, None)]).await;
+    let server = serve(registered_state(), vec![counted("memory", &runs, None)]).await;
 
     for path in ["/ready", "/health/ready"] {
-        let mut answer = get(&format!("{base}{path}"), None).await;
+        let mut answer = server.get(path, None).await;
 
         assert_eq!(answer.status, 200);
         assert_eq!(answer.content_type, "application/json");
@@ -139,9 +150,9 @@ async fn a_failed_required_check_answers_503_with_the_reason() {
         counted("memory", &runs, Some("connection refused")),
         counted("cache", &runs, None).optional(),
     ];
-    let base = serve(registered_state(), checks).await;
+    let server = serve(registered_state(), checks).await;
 
-    let answer = get(&format!("{base}/ready"), None).await;
+    let answer = server.get("/ready", None).await;
 
     assert_eq!(answer.status, 503);
     assert_eq!(answer.body["detail"], "Service reports not ready");
@@ -162,10 +173,10 @@ async fn a_failed_required_check_answers_503_with_the_reason() {
 async fn a_failed_optional_check_warns_and_stays_ready() {
     let runs = Arc::new(AtomicUsize::new(0));
     let checks = vec![counted("cache", &runs, Some("redis unreachable")).optional()];
-    let base = serve(registered_state(), checks).await;
+    let server = serve(registered_state(), checks).await;
 
-    let answer = get(&format!("{base}/ready"), None).await;
-    let ietf = get(&format!("{base}/ready"), Some("application/health+json")).await;
+    let answer = server.get("/ready", None).await;
+    let ietf = server.get("/ready", Some("application/health+json")).await;
 
     assert_eq!(answer.status, 200);
     assert_eq!(answer.body["status"], "ready");
@@ -181,11 +192,11 @@ async fn a_failed_optional_check_warns_and_stays_ready() {
 
 #[tokio::test(start_paused = true)]
 async fn a_hung_check_fails_by_its_timeout() {
-    let hung = Check::new("search", || std::future::pending::<Result<(), String>>())
+    let hung = Check::new("search", std::future::pending::<Result<(), String>>)
         .timeout(Duration::from_millis(1500));
-    let base = serve(registered_state(), vec![hung]).await;
+    let server = serve(registered_state(), vec![hung]).await;
 
-    let answer = get(&format!("{base}/ready"), None).await;
+    let answer = server.get("/ready", None).await;
 
     assert_eq!(answer.status, 503);
     assert_eq!(
@@ -202,9 +213,9 @@ async fn a_panicking_check_fails_without_taking_readiness_down() {
         }
         Ok::<_, String>(())
     });
-    let base = serve(registered_state(), vec![panics]).await;
+    let server = serve(registered_state(), vec![panics]).await;
 
-    let answer = get(&format!("{base}/ready"), None).await;
+    let answer = server.get("/ready", None).await;
 
     assert_eq!(answer.status, 503);
     assert_eq!(
@@ -217,11 +228,11 @@ async fn a_panicking_check_fails_without_taking_readiness_down() {
 async fn shutdown_turns_readiness_503_at_once_even_with_a_cached_200() {
     let runs = Arc::new(AtomicUsize::new(0));
     let state = registered_state();
-    let base = serve(state.clone(), vec![counted("memory", &runs, None)]).await;
-    assert_eq!(get(&format!("{base}/ready"), None).await.status, 200);
+    let server = serve(state.clone(), vec![counted("memory", &runs, None)]).await;
+    assert_eq!(server.get("/ready", None).await.status, 200);
 
     state.begin_shutdown();
-    let answer = get(&format!("{base}/ready"), None).await;
+    let answer = server.get("/ready", None).await;
 
     assert_eq!(answer.status, 503);
     assert_eq!(
@@ -230,7 +241,7 @@ async fn shutdown_turns_readiness_503_at_once_even_with_a_cached_200() {
     );
     assert_eq!(runs.load(Ordering::SeqCst), 1);
     // Liveness still answers while the process drains.
-    assert_eq!(get(&format!("{base}/health"), None).await.status, 200);
+    assert_eq!(server.get("/health", None).await.status, 200);
 }
 
 #[tokio::test]
@@ -240,14 +251,14 @@ async fn readiness_waits_for_registration() {
         attempts: 3,
         last_error: Some("connection refused".to_owned()),
     });
-    let base = serve(state.clone(), Vec::new()).await;
+    let server = serve(state.clone(), Vec::new()).await;
 
-    let pending = get(&format!("{base}/ready"), None).await;
+    let pending = server.get("/ready", None).await;
     state.set_registration(RegistrationState::Registered {
         id: ModuleId::new("9a7e").expect("a valid id"),
         registrations: 1,
     });
-    let registered = get(&format!("{base}/ready"), None).await;
+    let registered = server.get("/ready", None).await;
 
     assert_eq!(pending.status, 503);
     assert_eq!(
@@ -264,7 +275,7 @@ async fn readiness_waits_for_registration() {
 #[tokio::test]
 async fn health_json_is_served_on_every_route_with_its_content_type() {
     let runs = Arc::new(AtomicUsize::new(0));
-    let base = serve(
+    let server = serve(
         registered_state(),
         vec![counted("memory", &runs, Some("down"))],
     )
@@ -272,7 +283,7 @@ async fn health_json_is_served_on_every_route_with_its_content_type() {
     let accept = Some("application/health+json");
 
     for path in ["/health", "/health/live"] {
-        let mut answer = get(&format!("{base}{path}"), accept).await;
+        let mut answer = server.get(path, accept).await;
 
         assert_eq!(answer.status, 200);
         assert_eq!(answer.content_type, "application/health+json");
@@ -292,7 +303,7 @@ async fn health_json_is_served_on_every_route_with_its_content_type() {
         );
     }
     for path in ["/ready", "/health/ready"] {
-        let mut answer = get(&format!("{base}{path}"), accept).await;
+        let mut answer = server.get(path, accept).await;
 
         assert_eq!(answer.status, 503);
         assert_eq!(answer.content_type, "application/health+json");
@@ -324,10 +335,11 @@ async fn health_json_is_served_on_every_route_with_its_content_type() {
 
 #[tokio::test]
 async fn head_is_answered_and_probes_are_not_cached() {
-    let base = serve(registered_state(), Vec::new()).await;
+    let server = serve(registered_state(), Vec::new()).await;
 
-    let head = reqwest::Client::new()
-        .head(format!("{base}/health"))
+    let head = server
+        .client
+        .head(format!("{}/health", server.base))
         .send()
         .await
         .expect("an answer");
@@ -335,4 +347,27 @@ async fn head_is_answered_and_probes_are_not_cached() {
     assert_eq!(head.status(), 200);
     assert_eq!(head.headers()["cache-control"], "no-store");
     assert_eq!(head.headers()["vary"], "accept");
+}
+
+#[tokio::test]
+async fn the_sdk_s_own_decoders_read_both_bodies() {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let server = serve(registered_state(), vec![counted("memory", &runs, None)]).await;
+
+    let health = server.get("/health", None).await.body;
+    let ready = server.get("/ready", None).await.body;
+
+    let health: lift_sdk_core::ServiceHealth = serde_json::from_value(health).expect("decodes");
+    let ready: lift_sdk_core::Readiness = serde_json::from_value(ready).expect("decodes");
+    assert!(health.is_healthy());
+    assert_eq!(health.service.as_deref(), Some("reports"));
+    assert!(matches!(
+        health.uptime,
+        Some(lift_sdk_core::Uptime::Seconds(_))
+    ));
+    assert!(health.timestamp.is_some() && health.mistyped.is_empty());
+    assert_eq!(ready.status, "ready");
+    assert_eq!(ready.checks["registered"].result["module_id"], "2f1c");
+    assert_eq!(ready.checks.len(), 3);
+    assert!(ready.timestamp.is_some() && ready.mistyped.is_empty());
 }

@@ -13,38 +13,47 @@ use super::Metrics;
 use crate::runtime::state::{RegistrationState, RuntimeState};
 use crate::{LiftClient, LiftConfig};
 
-/// Serves `routes` plus `/metrics`, all behind the metrics layer; returns the base URL.
-async fn serve(metrics: &Metrics, state: Arc<RuntimeState>, routes: Router) -> String {
+/// `routes` plus `/metrics`, all behind the metrics layer, served on `127.0.0.1:0`, and a
+/// client for them.
+#[derive(Clone)]
+struct Server {
+    base: String,
+    client: reqwest::Client,
+}
+
+async fn serve(metrics: &Metrics, state: Arc<RuntimeState>, routes: Router) -> Server {
     let app = routes.merge(metrics.router(state)).layer(metrics.layer());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a free port");
     let address = listener.local_addr().expect("a bound address");
     tokio::spawn(async move { axum::serve(listener, app).await });
-    format!("http://{address}")
+    Server {
+        base: format!("http://{address}"),
+        client: reqwest::Client::new(),
+    }
 }
 
-async fn status_of(url: String) -> u16 {
-    reqwest::get(url)
-        .await
-        .expect("an answer")
-        .status()
-        .as_u16()
-}
+impl Server {
+    async fn status_of(&self, path: &str) -> u16 {
+        let url = format!("{}{path}", self.base);
+        let response = self.client.get(url).send().await.expect("an answer");
+        response.status().as_u16()
+    }
 
-/// The scrape's text, after checking its content type and terminator.
-async fn scrape(base: &str) -> String {
-    let response = reqwest::get(format!("{base}/metrics"))
-        .await
-        .expect("an answer");
-    assert_eq!(response.status(), 200);
-    assert_eq!(
-        response.headers()["content-type"],
-        "application/openmetrics-text; version=1.0.0; charset=utf-8"
-    );
-    let text = response.text().await.expect("a text body");
-    assert!(text.ends_with("# EOF\n"), "{text}");
-    text
+    /// The scrape's text, after checking its content type and terminator.
+    async fn scrape(&self) -> String {
+        let url = format!("{}/metrics", self.base);
+        let response = self.client.get(url).send().await.expect("an answer");
+        assert_eq!(response.status(), 200);
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/openmetrics-text; version=1.0.0; charset=utf-8"
+        );
+        let text = response.text().await.expect("a text body");
+        assert!(text.ends_with("# EOF\n"), "{text}");
+        text
+    }
 }
 
 /// The value of the sample written exactly as `series`, if the scrape has it.
@@ -59,17 +68,17 @@ fn sample(text: &str, series: &str) -> Option<String> {
 async fn requests_are_counted_by_route_template_and_status() {
     let metrics = Metrics::new();
     let routes = Router::new().route("/api/v1/reports/{id}", get(|| async { "report" }));
-    let base = serve(
+    let server = serve(
         &metrics,
         Arc::new(RuntimeState::new("m", "1", false)),
         routes,
     )
     .await;
 
-    assert_eq!(status_of(format!("{base}/api/v1/reports/1")).await, 200);
-    assert_eq!(status_of(format!("{base}/api/v1/reports/2")).await, 200);
-    assert_eq!(status_of(format!("{base}/no/such/route")).await, 404);
-    let text = scrape(&base).await;
+    assert_eq!(server.status_of("/api/v1/reports/1").await, 200);
+    assert_eq!(server.status_of("/api/v1/reports/2").await, 200);
+    assert_eq!(server.status_of("/no/such/route").await, 404);
+    let text = server.scrape().await;
 
     let ok = r#"{method="GET",route="/api/v1/reports/{id}",status="200"}"#;
     let missing = r#"{method="GET",route="unmatched",status="404"}"#;
@@ -117,20 +126,23 @@ async fn requests_in_flight_are_gauged_until_they_are_answered() {
             }
         }),
     );
-    let base = serve(
+    let server = serve(
         &metrics,
         Arc::new(RuntimeState::new("m", "1", false)),
         routes,
     )
     .await;
 
-    let slow = tokio::spawn(status_of(format!("{base}/slow")));
+    let slow = tokio::spawn({
+        let server = server.clone();
+        async move { server.status_of("/slow").await }
+    });
     entered.await.expect("the handler started");
     // The scrape is itself a request in flight.
-    let during = scrape(&base).await;
+    let during = server.scrape().await;
     release.notify_one();
     assert_eq!(slow.await.expect("the request finished"), 200);
-    let after = scrape(&base).await;
+    let after = server.scrape().await;
 
     assert_eq!(
         sample(&during, "http_requests_in_flight").as_deref(),
@@ -146,22 +158,22 @@ async fn requests_in_flight_are_gauged_until_they_are_answered() {
 async fn registration_is_read_at_scrape_time_and_registrations_only_grow() {
     let metrics = Metrics::new();
     let state = Arc::new(RuntimeState::new("m", "1", true));
-    let base = serve(&metrics, state.clone(), Router::new()).await;
+    let server = serve(&metrics, state.clone(), Router::new()).await;
     let registered = |registrations| RegistrationState::Registered {
         id: ModuleId::new("2f1c").expect("a valid id"),
         registrations,
     };
 
-    let pending = scrape(&base).await;
+    let pending = server.scrape().await;
     state.set_registration(registered(1));
-    let first = scrape(&base).await;
+    let first = server.scrape().await;
     state.set_registration(RegistrationState::Pending {
         attempts: 1,
         last_error: Some("module not found".to_owned()),
     });
-    let lost = scrape(&base).await;
+    let lost = server.scrape().await;
     state.set_registration(registered(2));
-    let again = scrape(&base).await;
+    let again = server.scrape().await;
 
     let values = |text: &str| {
         (
@@ -199,7 +211,7 @@ async fn outgoing_calls_are_counted_by_service_and_outcome() {
         .call_observer(metrics.call_observer())
         .build()
         .expect("a client");
-    let base = serve(
+    let server = serve(
         &metrics,
         Arc::new(RuntimeState::new("m", "1", false)),
         Router::new(),
@@ -209,7 +221,7 @@ async fn outgoing_calls_are_counted_by_service_and_outcome() {
     client.memory().health().await.expect("healthy");
     client.memory().health().await.expect("healthy");
     client.registry().health().await.expect_err("a 404");
-    let text = scrape(&base).await;
+    let text = server.scrape().await;
 
     assert_eq!(
         sample(
