@@ -10,13 +10,17 @@ use crate::runtime::registration::{Registrar, RegistrationSettings};
 use crate::runtime::state::{RegistrationState, RuntimeState};
 
 async fn registered_module(registry: &MockServer) -> Running {
+    registered_module_with(registry, RegistrationSettings::default()).await
+}
+
+async fn registered_module_with(registry: &MockServer, settings: RegistrationSettings) -> Running {
     mount_listing(registry, &[]).await;
     Mock::given(method("POST"))
         .and(path("/modules"))
         .respond_with(registered("id-1"))
         .mount(registry)
         .await;
-    let mut module = Running::start(&direct_config(&registry.uri()));
+    let mut module = Running::start_with(&direct_config(&registry.uri()), settings);
     module.until(|state| state.module_id().is_some()).await;
     module.stop().await;
     module
@@ -129,4 +133,30 @@ async fn a_registration_cut_short_by_shutdown_is_removed_at_deregistration() {
 
     assert_eq!(module.state.registration(), RegistrationState::Deregistered);
     assert_eq!(requests(&registry, "DELETE").await, ["/modules/orphan"]);
+}
+
+#[tokio::test]
+async fn deregistering_is_bounded_by_its_timeout() {
+    let registry = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/modules/id-1"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(60)))
+        .mount(&registry)
+        .await;
+    let settings = RegistrationSettings::default().deregister_timeout(Duration::from_millis(200));
+    let module = registered_module_with(&registry, settings).await;
+
+    let err = module
+        .registrar
+        .deregister(&module.state)
+        .await
+        .unwrap_err();
+
+    assert!(err.is_timeout(), "{err}");
+    assert!(err.to_string().contains("200ms"), "{err}");
+    // It is not known whether the record is gone.
+    assert_eq!(
+        module.state.module_id(),
+        Some(ModuleId::new("id-1").unwrap())
+    );
 }

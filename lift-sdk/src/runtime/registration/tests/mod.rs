@@ -137,16 +137,14 @@ struct Running {
 
 impl Running {
     fn start(config: &LiftConfig) -> Self {
+        Self::start_with(config, RegistrationSettings::default())
+    }
+
+    fn start_with(config: &LiftConfig, settings: RegistrationSettings) -> Self {
         // Registered with a trailing slash: it is sent without.
         let public: Url = format!("{PUBLIC_URL}/").parse().unwrap();
         let manifest = ModuleManifest::new(NAME, "1.0.0");
-        let registrar = Registrar::new(
-            client(config),
-            manifest,
-            &public,
-            RegistrationSettings::default(),
-        )
-        .unwrap();
+        let registrar = Registrar::new(client(config), manifest, &public, settings).unwrap();
         let registrar = Arc::new(registrar);
         let state = Arc::new(RuntimeState::new(NAME, "1.0.0", true));
         let task = tokio::spawn({

@@ -376,3 +376,23 @@ async fn an_own_record_is_adopted_when_registering_again() {
     assert!(requests(&registry, "DELETE").await.is_empty());
     module.stop().await;
 }
+
+#[tokio::test(start_paused = true)]
+async fn shutdown_stops_the_retries_without_claiming_a_registration() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = port.local_addr().unwrap();
+    drop(port);
+    let mut module = Running::start(&direct_config(&format!("http://{address}")));
+    module
+        .until(|state| matches!(state, RegistrationState::Pending { attempts: 1, .. }))
+        .await;
+
+    // `run` is pausing before its second attempt: shutdown ends it at once.
+    module.stop().await;
+
+    assert!(matches!(
+        module.state.registration(),
+        RegistrationState::Pending { attempts: 1, .. }
+    ));
+    module.registrar.deregister(&module.state).await.unwrap();
+}
