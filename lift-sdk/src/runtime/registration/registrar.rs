@@ -178,8 +178,13 @@ impl Registrar {
         }
         self.maybe_orphan.store(true, Ordering::Relaxed);
         let answer = self.registry.register(&self.manifest).await;
-        // An answer (success or refusal) settles it; a lost one leaves a record possible.
-        if answer.is_ok() || answer.as_ref().is_err_and(|err| err.status().is_some()) {
+        // An answer (success or refusal) settles it, and so does a request that never left
+        // (no connection, no credentials); a lost answer leaves a record possible.
+        let settled = match &answer {
+            Ok(_) => true,
+            Err(err) => err.status().is_some() || err.is_connect() || err.attempts() == 0,
+        };
+        if settled {
             self.maybe_orphan.store(false, Ordering::Relaxed);
         }
         Ok(Outcome::Registered(answer?.module_id))

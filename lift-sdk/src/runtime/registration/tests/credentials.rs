@@ -175,3 +175,48 @@ async fn a_direct_identity_goes_to_the_registry_with_user_headers() {
     assert_eq!(request.headers["x-user-roles"], "developer");
     assert!(!request.headers.contains_key("authorization"));
 }
+
+#[tokio::test]
+async fn an_account_logs_in_through_the_gateway() {
+    let gateway = MockServer::start().await;
+    let issuer = lift_auth::TokenIssuer::hs256(SECRET).unwrap();
+    let token = issuer
+        .issue(
+            &issuer
+                .claims("admin-1", "admin-1", "admin@lift.dev")
+                .roles([lift_auth::Role::Admin]),
+        )
+        .unwrap();
+    Mock::given(method("POST"))
+        .and(path("/auth/login"))
+        .and(wiremock::matchers::body_json(
+            json!({"email": "admin@lift.dev", "password": "admin123"}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(&json!({
+            "access_token": token, "token_type": "bearer", "expires_in": 86400,
+            "user": {"id": "admin-1", "email": "admin@lift.dev", "username": "admin"},
+        }))))
+        .expect(1)
+        .mount(&gateway)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/registry/modules"))
+        .respond_with(listing(&[]))
+        .expect(1)
+        .mount(&gateway)
+        .await;
+    let mut config = untimed(LiftConfig::default().login("admin@lift.dev", "admin123"));
+    config.gateway_url = gateway.uri().parse().unwrap();
+
+    client(&config).list(ListModules::new()).await.unwrap();
+
+    let requests = gateway.received_requests().await.unwrap();
+    let listed = requests
+        .iter()
+        .find(|r| r.url.path() == "/registry/modules")
+        .unwrap();
+    assert_eq!(
+        listed.headers["authorization"],
+        format!("Bearer {token}").as_str()
+    );
+}

@@ -7,19 +7,25 @@
 //! and states through channels, never with a sleep.
 
 mod credentials;
+mod deregister;
 mod observability;
 mod registrar;
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use lift_registry_client::RegistryClient;
+use lift_registry_client::{ModuleId, ModuleManifest, RegistryClient};
 use lift_sdk_core::RetryPolicy;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
-use wiremock::{Request, Respond, ResponseTemplate};
+use tokio::task::JoinHandle;
+use url::Url;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-use super::registry_client_with;
+use super::{Registrar, RegistrationSettings, registry_client_with};
 use crate::config::{DirectIdentity, LiftConfig, Routing};
+use crate::runtime::state::{RegistrationState, RuntimeState};
 
 /// The module every test registers.
 const NAME: &str = "echo-module";
@@ -109,4 +115,74 @@ impl Respond for Notify {
 fn notify(answer: ResponseTemplate) -> (Notify, mpsc::UnboundedReceiver<()>) {
     let (sender, receiver) = mpsc::unbounded_channel();
     (Notify { sender, answer }, receiver)
+}
+
+fn id(id: &str) -> ModuleId {
+    ModuleId::new(id).unwrap()
+}
+
+fn registered_as(module: &str, registrations: u64) -> RegistrationState {
+    RegistrationState::Registered {
+        id: id(module),
+        registrations,
+    }
+}
+
+/// A module running its registrar in a task.
+struct Running {
+    state: Arc<RuntimeState>,
+    registrar: Arc<Registrar>,
+    task: JoinHandle<()>,
+}
+
+impl Running {
+    fn start(config: &LiftConfig) -> Self {
+        Self::start_with(config, RegistrationSettings::default())
+    }
+
+    fn start_with(config: &LiftConfig, settings: RegistrationSettings) -> Self {
+        // Registered with a trailing slash: it is sent without.
+        let public: Url = format!("{PUBLIC_URL}/").parse().unwrap();
+        let manifest = ModuleManifest::new(NAME, "1.0.0");
+        let registrar = Registrar::new(client(config), manifest, &public, settings).unwrap();
+        let registrar = Arc::new(registrar);
+        let state = Arc::new(RuntimeState::new(NAME, "1.0.0", true));
+        let task = tokio::spawn({
+            let (registrar, state) = (registrar.clone(), state.clone());
+            async move { registrar.run(&state).await }
+        });
+        Self {
+            state,
+            registrar,
+            task,
+        }
+    }
+
+    async fn until(&self, done: impl FnMut(&RegistrationState) -> bool) -> RegistrationState {
+        let mut states = self.state.watch_registration();
+        states.wait_for(done).await.unwrap().clone()
+    }
+
+    /// Starts shutdown and waits for `run` to return.
+    async fn stop(&mut self) {
+        self.state.begin_shutdown();
+        (&mut self.task).await.unwrap();
+    }
+}
+
+async fn requests(server: &MockServer, verb: &str) -> Vec<String> {
+    let requests = server.received_requests().await.unwrap();
+    requests
+        .iter()
+        .filter(|request| request.method.as_str() == verb)
+        .map(|request| request.url.path().to_owned())
+        .collect()
+}
+
+async fn mount_listing(server: &MockServer, records: &[Value]) {
+    Mock::given(method("GET"))
+        .and(path("/modules"))
+        .respond_with(listing(records))
+        .mount(server)
+        .await;
 }

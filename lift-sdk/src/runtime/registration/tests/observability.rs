@@ -86,3 +86,20 @@ async fn other_refusals_are_errors_and_optional_fields_are_left_out() {
 
     assert_eq!(err.status().map(|status| status.as_u16()), Some(422));
 }
+
+#[tokio::test]
+async fn a_url_with_a_path_keeps_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/observability/api/v1/services/register"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "registered"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let url: Url = format!("{}/observability", server.uri()).parse().unwrap();
+    let health: Url = format!("{PUBLIC_URL}/health").parse().unwrap();
+
+    let outcome = register_with_observability(&http(), &url, &manifest(), &health).await;
+
+    assert_eq!(outcome.unwrap(), ObservabilityRegistration::Registered);
+}

@@ -1,17 +1,12 @@
 //! The registration lifecycle against a wiremock registry.
 
-use std::sync::Arc;
-
-use lift_registry_client::{ModuleId, ModuleManifest};
-use tokio::task::JoinHandle;
 use tokio::time::Instant;
-use url::Url;
-use wiremock::matchers::{body_json, header, method, path, path_regex};
+use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer};
 
 use super::*;
-use crate::runtime::registration::{Registrar, RegistrationSettings};
-use crate::runtime::state::{RegistrationState, RuntimeState};
+use crate::runtime::registration::RegistrationSettings;
+use crate::runtime::state::RegistrationState;
 
 /// The registration request body of contract §6.1, base URL without trailing slash.
 fn expected_body() -> Value {
@@ -20,78 +15,6 @@ fn expected_body() -> Value {
         "health_endpoint": "/health", "api_prefix": "/api/v1", "features": [],
         "permissions": [], "memory_requirements": {}, "ui_components": [], "metadata": {},
     })
-}
-
-fn id(id: &str) -> ModuleId {
-    ModuleId::new(id).unwrap()
-}
-
-fn registered_as(module: &str, registrations: u64) -> RegistrationState {
-    RegistrationState::Registered {
-        id: id(module),
-        registrations,
-    }
-}
-
-/// A module running its registrar in a task.
-struct Running {
-    state: Arc<RuntimeState>,
-    registrar: Arc<Registrar>,
-    task: JoinHandle<()>,
-}
-
-impl Running {
-    fn start(config: &LiftConfig) -> Self {
-        // Registered with a trailing slash: it is sent without.
-        let public: Url = format!("{PUBLIC_URL}/").parse().unwrap();
-        let manifest = ModuleManifest::new(NAME, "1.0.0");
-        let registrar = Registrar::new(
-            client(config),
-            manifest,
-            &public,
-            RegistrationSettings::default(),
-        )
-        .unwrap();
-        let registrar = Arc::new(registrar);
-        let state = Arc::new(RuntimeState::new(NAME, "1.0.0", true));
-        let task = tokio::spawn({
-            let (registrar, state) = (registrar.clone(), state.clone());
-            async move { registrar.run(&state).await }
-        });
-        Self {
-            state,
-            registrar,
-            task,
-        }
-    }
-
-    async fn until(&self, done: impl FnMut(&RegistrationState) -> bool) -> RegistrationState {
-        let mut states = self.state.watch_registration();
-        states.wait_for(done).await.unwrap().clone()
-    }
-
-    /// Starts shutdown and waits for `run` to return.
-    async fn stop(&mut self) {
-        self.state.begin_shutdown();
-        (&mut self.task).await.unwrap();
-    }
-}
-
-async fn requests(server: &MockServer, verb: &str) -> Vec<String> {
-    let requests = server.received_requests().await.unwrap();
-    requests
-        .iter()
-        .filter(|request| request.method.as_str() == verb)
-        .map(|request| request.url.path().to_owned())
-        .collect()
-}
-
-async fn mount_listing(server: &MockServer, records: &[Value]) {
-    Mock::given(method("GET"))
-        .and(path("/modules"))
-        .respond_with(listing(records))
-        .mount(server)
-        .await;
 }
 
 #[tokio::test(start_paused = true)]
@@ -454,124 +377,22 @@ async fn an_own_record_is_adopted_when_registering_again() {
     module.stop().await;
 }
 
-async fn registered_module(registry: &MockServer) -> Running {
-    mount_listing(registry, &[]).await;
-    Mock::given(method("POST"))
-        .and(path("/modules"))
-        .respond_with(registered("id-1"))
-        .mount(registry)
-        .await;
-    let mut module = Running::start(&direct_config(&registry.uri()));
-    module.until(|state| state.module_id().is_some()).await;
-    module.stop().await;
+#[tokio::test(start_paused = true)]
+async fn shutdown_stops_the_retries_without_claiming_a_registration() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = port.local_addr().unwrap();
+    drop(port);
+    let mut module = Running::start(&direct_config(&format!("http://{address}")));
     module
-}
-
-#[tokio::test]
-async fn deregistering_sends_one_delete() {
-    let registry = MockServer::start().await;
-    Mock::given(method("DELETE"))
-        .and(path("/modules/id-1"))
-        .and(header("x-user-roles", "developer"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(envelope(&json!({"module_id": "id-1"}))),
-        )
-        .expect(1)
-        .mount(&registry)
-        .await;
-    let module = registered_module(&registry).await;
-
-    module.registrar.deregister(&module.state).await.unwrap();
-
-    assert_eq!(module.state.registration(), RegistrationState::Deregistered);
-    assert_eq!(requests(&registry, "DELETE").await, ["/modules/id-1"]);
-}
-
-#[tokio::test]
-async fn deregistering_a_module_the_registry_forgot_counts_as_done() {
-    let registry = MockServer::start().await;
-    Mock::given(method("DELETE"))
-        .and(path("/modules/id-1"))
-        .respond_with(
-            ResponseTemplate::new(404).set_body_json(json!({"detail": "Module not found"})),
-        )
-        .expect(1)
-        .mount(&registry)
-        .await;
-    let module = registered_module(&registry).await;
-
-    module.registrar.deregister(&module.state).await.unwrap();
-
-    assert_eq!(module.state.registration(), RegistrationState::Deregistered);
-}
-
-#[tokio::test]
-async fn deregistering_an_unregistered_module_sends_nothing() {
-    let registry = MockServer::start().await;
-    let config = direct_config(&registry.uri());
-    let public: Url = PUBLIC_URL.parse().unwrap();
-    let registrar = Registrar::new(
-        client(&config),
-        ModuleManifest::new(NAME, "1.0.0"),
-        &public,
-        RegistrationSettings::default(),
-    )
-    .unwrap();
-    let state = RuntimeState::new(NAME, "1.0.0", true);
-
-    registrar.deregister(&state).await.unwrap();
-
-    assert!(registry.received_requests().await.unwrap().is_empty());
-    assert!(matches!(
-        state.registration(),
-        RegistrationState::Pending { .. }
-    ));
-}
-
-#[tokio::test]
-async fn a_registration_cut_short_by_shutdown_is_removed_at_deregistration() {
-    let registry = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/modules"))
-        .respond_with(listing(&[]))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&registry)
-        .await;
-    // By deregistration time the registry has stored the record whose answer never came.
-    mount_listing(
-        &registry,
-        &[
-            record("orphan", NAME, &format!("{PUBLIC_URL}/")),
-            record("replica", NAME, "http://127.0.0.1:9200/"),
-        ],
-    )
-    .await;
-    let (slow, mut posted) = notify(registered("orphan").set_delay(Duration::from_secs(60)));
-    Mock::given(method("POST"))
-        .and(path("/modules"))
-        .respond_with(slow)
-        .mount(&registry)
-        .await;
-    Mock::given(method("DELETE"))
-        .and(path_regex("^/modules/orphan$"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(envelope(&json!({"module_id": "orphan"}))),
-        )
-        .expect(1)
-        .mount(&registry)
+        .until(|state| matches!(state, RegistrationState::Pending { attempts: 1, .. }))
         .await;
 
-    let mut module = Running::start(&direct_config(&registry.uri()));
-    posted.recv().await.unwrap();
+    // `run` is pausing before its second attempt: shutdown ends it at once.
     module.stop().await;
+
     assert!(matches!(
         module.state.registration(),
-        RegistrationState::Pending { .. }
+        RegistrationState::Pending { attempts: 1, .. }
     ));
-
     module.registrar.deregister(&module.state).await.unwrap();
-
-    assert_eq!(module.state.registration(), RegistrationState::Deregistered);
-    assert_eq!(requests(&registry, "DELETE").await, ["/modules/orphan"]);
 }
