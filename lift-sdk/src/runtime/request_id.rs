@@ -26,11 +26,6 @@ impl RequestId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-
-    /// The id, shared.
-    pub(crate) fn shared(&self) -> Arc<str> {
-        self.0.clone()
-    }
 }
 
 impl fmt::Display for RequestId {

@@ -103,11 +103,6 @@ impl Check {
         self.name.clone()
     }
 
-    /// The time one run may take.
-    pub(crate) fn time_limit(&self) -> Duration {
-        self.timeout
-    }
-
     /// Runs the check once under its timeout; the error says why it failed, causes
     /// included.
     pub(crate) async fn run(&self) -> Result<(), String> {

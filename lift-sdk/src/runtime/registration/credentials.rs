@@ -124,6 +124,10 @@ pub(crate) fn registry_client_with(
     retry_policy: RetryPolicy,
 ) -> Result<RegistryClient, Error> {
     let source = CredentialSource::of(config)?;
+    tracing::info!(
+        credentials = source.describe(),
+        "registry credentials chosen"
+    );
     let signer = match (&config.jwt_secret, source) {
         (Some(secret), CredentialSource::ServiceToken) => {
             Some(service_token_signer(secret.expose(), module_name)?)
