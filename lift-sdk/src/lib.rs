@@ -1,5 +1,10 @@
-//! The Lift OS Core SDK for Rust modules: configuration, one client for every service, and
+//! The Lift OS Core SDK for Rust modules: the module [`runtime`] ([`serve`] a
+//! [`LiftModule`](runtime::LiftModule) with health, readiness, metrics, automatic
+//! registration and graceful shutdown), configuration, one client for every service, and
 //! the gateway client.
+//!
+//! A module is a value implementing [`runtime::LiftModule`]; `lift_sdk::serve(module).await`
+//! does the rest (guide: `docs/modules.md`). Outside a module, the clients work on their own:
 //!
 //! ```no_run
 //! use lift_sdk::memory::StoreRequest;
