@@ -54,6 +54,7 @@ impl TokenCache {
             .estimated_items_capacity(capacity)
             .weight_capacity(u64::try_from(capacity).unwrap_or(u64::MAX))
             .build()
+            // Fails only without a weight capacity, which is set above.
             .ok()?;
         let entries = Cache::with_options(
             options,
