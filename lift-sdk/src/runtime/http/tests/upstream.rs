@@ -1,0 +1,1 @@
+//! A failed downstream call answered with `?`: the statuses `HttpError` chooses.
