@@ -120,7 +120,7 @@ fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ValidationItem> {
                 Segment::Seq { index } => Some(Loc::Index(*index)),
                 Segment::Map { key } => Some(Loc::Field(key.clone())),
                 Segment::Enum { variant } => Some(Loc::Field(variant.clone())),
-                _ => None,
+                Segment::Unknown => None,
             }));
             ValidationItem::from_serde(loc, &inner.to_string())
         } else {

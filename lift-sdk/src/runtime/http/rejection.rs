@@ -132,10 +132,11 @@ fn extractor_item(text: &str) -> Option<ValidationItem> {
         loc.extend(path);
         message = rest;
     }
-    if place == "path" && message.contains("` with value `") {
-        if let Some(key) = quoted_after(message, "Cannot parse `") {
-            loc.push(Loc::from(key));
-        }
+    if place == "path"
+        && message.contains("` with value `")
+        && let Some(key) = quoted_after(message, "Cannot parse `")
+    {
+        loc.push(Loc::from(key));
     }
     Some(ValidationItem::from_serde(loc, message))
 }

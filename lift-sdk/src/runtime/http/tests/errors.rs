@@ -55,7 +55,7 @@ fn routes() -> Router {
         )
 }
 
-fn one_item(kind: &str, loc: serde_json::Value, msg: &str) -> serde_json::Value {
+fn one_item(kind: &str, loc: &serde_json::Value, msg: &str) -> serde_json::Value {
     json!({"detail": [{"type": kind, "loc": loc, "msg": msg, "input": null}]})
 }
 
@@ -133,7 +133,7 @@ async fn json_locates_a_missing_nested_field() {
             "application/json".into(),
             one_item(
                 "missing",
-                json!(["body", "items", 1, "name"]),
+                &json!(["body", "items", 1, "name"]),
                 "Field required"
             )
         )
@@ -160,7 +160,7 @@ async fn json_reports_a_wrong_type_at_its_field() {
         body,
         one_item(
             "type_error",
-            json!(["body", "items", 0, "count"]),
+            &json!(["body", "items", 0, "count"]),
             "invalid type: string \"two\", expected u32"
         )
     );
@@ -219,7 +219,7 @@ async fn json_refuses_an_empty_body_and_a_foreign_content_type_like_fastapi() {
 
     assert_eq!(
         empty.2,
-        one_item("missing", json!(["body"]), "Field required")
+        one_item("missing", &json!(["body"]), "Field required")
     );
     assert_eq!(
         (text.0, text.2),
@@ -227,7 +227,7 @@ async fn json_refuses_an_empty_body_and_a_foreign_content_type_like_fastapi() {
             422,
             one_item(
                 "model_attributes_type",
-                json!(["body"]),
+                &json!(["body"]),
                 "Input should be a valid dictionary or object to extract fields from"
             )
         )
@@ -273,7 +273,7 @@ async fn axum_json_rejections_become_422_json() {
         data.2,
         one_item(
             "missing",
-            json!(["body", "items", 0, "name"]),
+            &json!(["body", "items", 0, "name"]),
             "Field required"
         )
     );
@@ -296,7 +296,7 @@ async fn a_query_rejection_is_422_located_in_the_query() {
         (
             422,
             "application/json".into(),
-            one_item("missing", json!(["query", "limit"]), "Field required")
+            one_item("missing", &json!(["query", "limit"]), "Field required")
         )
     );
     assert_eq!(invalid.0, 422);
@@ -316,7 +316,7 @@ async fn a_path_rejection_is_422_located_in_the_path() {
         body,
         one_item(
             "value_error",
-            json!(["path"]),
+            &json!(["path"]),
             "Cannot parse `abc` to a `u32`"
         )
     );

@@ -5,6 +5,7 @@ mod context;
 mod errors;
 mod limits;
 mod paths;
+mod span;
 mod upstream;
 
 use std::net::SocketAddr;
