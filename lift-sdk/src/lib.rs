@@ -66,6 +66,9 @@ pub use runtime::serve;
 /// Re-exported: module calls, manifests and records carry [`serde_json::Value`]s.
 pub use serde_json;
 
+/// Re-exported: a module's routes are an [`axum::Router`] of this very version.
+pub use axum;
+
 /// `Result` with [`Error`] as its default error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

@@ -41,7 +41,7 @@ pub async fn serve<M: LiftModule>(module: M) -> Result<(), ServeError> {
 /// A module's runtime with its settings; [`serve`](Self::serve) runs it.
 ///
 /// ```no_run
-/// # use axum::Router;
+/// # use lift_sdk::axum::Router;
 /// # use lift_sdk::runtime::{LiftModule, Runtime};
 /// # struct Reports;
 /// # impl LiftModule for Reports { fn routes(&self) -> Router { Router::new() } }

@@ -26,7 +26,7 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// through the [`ModuleContext`](super::ModuleContext) extractor.
 ///
 /// ```no_run
-/// use axum::{Router, routing::get};
+/// use lift_sdk::axum::{Router, routing::get};
 /// use lift_sdk::ModuleManifest;
 /// use lift_sdk::runtime::{LiftModule, ManifestSource, ModuleContext};
 ///

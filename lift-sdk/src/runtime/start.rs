@@ -210,10 +210,10 @@ impl Shutdown {
         if let Some(registering) = self.registering {
             let _ = registering.await;
         }
-        if let Some(registrar) = &self.registrar {
-            if let Err(err) = registrar.deregister(&self.state).await {
-                tracing::warn!(error = %err, "could not deregister; the registry keeps a stale record");
-            }
+        if let Some(registrar) = &self.registrar
+            && let Err(err) = registrar.deregister(&self.state).await
+        {
+            tracing::warn!(error = %err, "could not deregister; the registry keeps a stale record");
         }
         let _ = self.drain.send(());
         match tokio::time::timeout(self.drain_timeout, &mut self.server).await {

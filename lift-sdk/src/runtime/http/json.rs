@@ -103,9 +103,10 @@ fn json_content_type(request: &Request) -> bool {
     let Some((kind, subtype)) = essence.split_once('/') else {
         return false;
     };
+    let subtype = subtype.as_bytes();
     kind.eq_ignore_ascii_case("application")
-        && (subtype.eq_ignore_ascii_case("json")
-            || subtype.len() > 5 && subtype[subtype.len() - 5..].eq_ignore_ascii_case("+json"))
+        && (subtype.eq_ignore_ascii_case(b"json")
+            || subtype.len() > 5 && subtype[subtype.len() - 5..].eq_ignore_ascii_case(b"+json"))
 }
 
 /// Decodes `bytes` into `T`, or says where and why it failed, FastAPI-style.
@@ -120,7 +121,7 @@ fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ValidationItem> {
                 Segment::Seq { index } => Some(Loc::Index(*index)),
                 Segment::Map { key } => Some(Loc::Field(key.clone())),
                 Segment::Enum { variant } => Some(Loc::Field(variant.clone())),
-                _ => None,
+                Segment::Unknown => None,
             }));
             ValidationItem::from_serde(loc, &inner.to_string())
         } else {
@@ -226,6 +227,25 @@ mod tests {
         assert_eq!(value["loc"], json!(["body", 14]));
         assert_eq!(value["ctx"]["error"], "expected value");
         assert_eq!(item(r#"{"items": []} x"#)["type"], "json_invalid");
+    }
+
+    #[test]
+    fn json_content_types_are_recognised() {
+        let with = |value: &str| {
+            let request = Request::builder()
+                .header(CONTENT_TYPE, value)
+                .body(axum::body::Body::empty())
+                .unwrap();
+            json_content_type(&request)
+        };
+        assert!(with("application/json"));
+        assert!(with("Application/JSON; charset=utf-8"));
+        assert!(with("application/vnd.api+json"));
+        assert!(!with("text/plain"));
+        assert!(!with("application/jsonx"));
+        assert!(!with("application/+json"));
+        assert!(!with("json"));
+        assert!(json_content_type(&Request::new(axum::body::Body::empty())));
     }
 
     #[test]

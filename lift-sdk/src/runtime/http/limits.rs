@@ -101,6 +101,8 @@ pub(crate) fn harden(router: Router, limits: &HttpLimits) -> Router {
 
 /// The answer to a panicking handler. The panic message is logged, never sent: it may hold
 /// anything the handler had in hand.
+// The signature is tower-http's `ResponseForPanic` for a plain function.
+#[allow(clippy::needless_pass_by_value)]
 fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
     let message = panic
         .downcast_ref::<&str>()

@@ -25,12 +25,6 @@ pub use error::HttpError;
 pub use json::Json;
 pub use limits::HttpLimits;
 
-// Used by `serve` once the lead wires this part in.
-#[allow(unused_imports)]
 pub(crate) use limits::harden;
-#[allow(unused_imports)]
 pub(crate) use path::{TolerantRouter, tolerate_double_slashes};
-#[allow(unused_imports)]
-pub(crate) use rejection::fastapi_fallbacks;
-#[allow(unused_imports)]
 pub(crate) use request::{record_user, with_request_context};

@@ -10,7 +10,7 @@ use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use http::{HeaderValue, StatusCode};
 
 use super::HttpError;
-use super::validation::{Loc, ValidationItem, quoted_after, strip_position};
+use super::validation::{Loc, ValidationItem, quoted_after, split_path, strip_position};
 
 /// The detail of a 413.
 pub(crate) const TOO_LARGE: &str = "Request body too large";
@@ -125,12 +125,18 @@ fn extractor_item(text: &str) -> Option<ValidationItem> {
     let (rest, place) = EXTRACTOR_REJECTIONS
         .iter()
         .find_map(|(prefix, place)| text.strip_prefix(prefix).map(|rest| (rest, *place)))?;
-    let message = rest.trim_start_matches([':', ' ']);
+    let mut message = rest.trim_start_matches([':', ' ']);
     let mut loc = vec![Loc::from(place)];
-    if place == "path" && message.contains("` with value `") {
-        if let Some(key) = quoted_after(message, "Cannot parse `") {
-            loc.push(Loc::from(key));
-        }
+    if place == "body" {
+        let (path, rest) = split_path(message);
+        loc.extend(path);
+        message = rest;
+    }
+    if place == "path"
+        && message.contains("` with value `")
+        && let Some(key) = quoted_after(message, "Cannot parse `")
+    {
+        loc.push(Loc::from(key));
     }
     Some(ValidationItem::from_serde(loc, message))
 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{MatchedPath, OptionalFromRequestParts, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use http::{HeaderName, HeaderValue};
@@ -73,10 +73,10 @@ async fn request_context(
         trace = ?trace,
     );
     // Reading the id clones it; skip that when nothing listens.
-    if !span.is_disabled() {
-        if let Some(module_id) = state.module_id() {
-            span.record("module_id", module_id.as_str());
-        }
+    if !span.is_disabled()
+        && let Some(module_id) = state.module_id()
+    {
+        span.record("module_id", module_id.as_str());
     }
     let extensions = request.extensions_mut();
     extensions.insert(RequestId::new(id.clone()));
@@ -102,10 +102,10 @@ async fn request_context(
 
 /// The request's id and its header value: the incoming one when sane, else a new UUID.
 fn request_id(incoming: Option<&HeaderValue>) -> (Arc<str>, Option<HeaderValue>) {
-    if let Some(value) = incoming.filter(|value| is_sane(value)) {
-        if let Ok(text) = value.to_str() {
-            return (Arc::from(text), Some(value.clone()));
-        }
+    if let Some(value) = incoming.filter(|value| is_sane(value))
+        && let Ok(text) = value.to_str()
+    {
+        return (Arc::from(text), Some(value.clone()));
     }
     let id = new_request_id();
     let header = HeaderValue::from_str(&id).ok();
@@ -130,14 +130,26 @@ where
 }
 
 async fn record_user_id(request: Request, next: Next) -> Response {
-    let extensions = request.extensions();
-    if let (Some(span), Some(caller)) = (
-        extensions.get::<RequestSpan>(),
-        extensions.get::<std::sync::Arc<Authenticated>>(),
-    ) {
-        span.0.record("user_id", caller.context().user_id());
+    let span = request
+        .extensions()
+        .get::<RequestSpan>()
+        .filter(|span| !span.0.is_disabled())
+        .cloned();
+    let Some(RequestSpan(span)) = span else {
+        return next.run(request).await;
+    };
+    // lift-auth's public extractor, rather than how it stores the caller; only paid for
+    // when the span is recorded.
+    let (mut parts, body) = request.into_parts();
+    let caller =
+        <Authenticated as OptionalFromRequestParts<()>>::from_request_parts(&mut parts, &())
+            .await
+            .ok()
+            .flatten();
+    if let Some(caller) = caller {
+        span.record("user_id", caller.context().user_id());
     }
-    next.run(request).await
+    next.run(Request::from_parts(parts, body)).await
 }
 
 #[cfg(test)]

@@ -101,6 +101,44 @@ pub(crate) fn detail(items: &[ValidationItem]) -> Value {
     Value::Array(items.iter().map(ValidationItem::to_value).collect())
 }
 
+/// Splits serde_path_to_error's `items[0].name: message` (axum's `Json` writes its errors
+/// so) into the path's segments and the message; no path when the text before the first
+/// `": "` is not one (`invalid type: …`).
+pub(crate) fn split_path(text: &str) -> (Vec<Loc>, &str) {
+    let Some((path, message)) = text.split_once(": ") else {
+        return (Vec::new(), text);
+    };
+    let mut loc = Vec::new();
+    for part in path.split('.') {
+        let (name, mut indexes) = part
+            .split_once('[')
+            .map_or((part, ""), |(name, rest)| (name, rest));
+        let is_name = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if is_name {
+            loc.push(Loc::from(name));
+        } else if !name.is_empty() || (indexes.is_empty() && path != ".") {
+            return (Vec::new(), text);
+        }
+        while !indexes.is_empty() {
+            let Some((index, rest)) = indexes.split_once(']') else {
+                return (Vec::new(), text);
+            };
+            let Ok(index) = index.parse() else {
+                return (Vec::new(), text);
+            };
+            loc.push(Loc::Index(index));
+            indexes = rest.strip_prefix('[').unwrap_or(rest);
+            if !rest.is_empty() && !rest.starts_with('[') {
+                return (Vec::new(), text);
+            }
+        }
+    }
+    (loc, message)
+}
+
 /// `message` without serde_json's trailing ` at line N column M`.
 pub(crate) fn strip_position(message: &str) -> &str {
     let Some(at) = message.rfind(" at line ") else {
@@ -153,6 +191,29 @@ mod tests {
             ValidationItem::from_serde(body(), "too short").kind,
             "value_error"
         );
+    }
+
+    #[test]
+    fn serde_path_to_error_paths_split_off() {
+        assert_eq!(
+            split_path("items[1].name: missing field `x`"),
+            (
+                vec![Loc::from("items"), Loc::Index(1), Loc::from("name")],
+                "missing field `x`"
+            )
+        );
+        assert_eq!(
+            split_path("[0][2]: bad"),
+            (vec![Loc::Index(0), Loc::Index(2)], "bad")
+        );
+        assert_eq!(split_path(".: bad"), (vec![], "bad"));
+        assert_eq!(split_path("invalid type: map").0, vec![]);
+        assert_eq!(
+            split_path("missing field `x`"),
+            (vec![], "missing field `x`")
+        );
+        assert_eq!(split_path("a[x]: bad").1, "a[x]: bad");
+        assert_eq!(split_path("a[1]b: bad").1, "a[1]b: bad");
     }
 
     #[test]

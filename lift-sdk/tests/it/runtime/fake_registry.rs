@@ -107,7 +107,7 @@ fn record(id: &str, body: &Value) -> Value {
     })
 }
 
-fn ok(message: &str, data: Value) -> ResponseTemplate {
+fn ok(message: &str, data: &Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({
         "success": true, "message": message, "data": data, "errors": null, "metadata": null
     }))
@@ -135,20 +135,21 @@ impl Respond for FakeRegistry {
                 records.modules.push(module.clone());
                 ok(
                     "Module registered successfully",
-                    json!({ "module_id": id, "module": module, "health": { "status": "healthy" } }),
+                    &json!({ "module_id": id, "module": module, "health": { "status": "healthy" } }),
                 )
             }
             ("GET", true, _) => {
                 let total = records.modules.len();
                 ok(
                     "Modules retrieved successfully",
-                    json!({ "items": records.modules, "total": total, "page": 1, "size": 100,
+                    &json!({ "items": records.modules, "total": total, "page": 1, "size": 100,
                             "pages": 1, "has_next": false, "has_prev": false }),
                 )
             }
-            ("GET", false, Some(at)) => {
-                ok("Module retrieved successfully", records.modules[at].clone())
-            }
+            ("GET", false, Some(at)) => ok(
+                "Module retrieved successfully",
+                &records.modules[at].clone(),
+            ),
             ("DELETE", false, Some(at)) => {
                 records.modules.remove(at);
                 if let Some(probe) = records.on_delete.clone() {
@@ -159,7 +160,7 @@ impl Respond for FakeRegistry {
                 }
                 ok(
                     "Module unregistered successfully",
-                    json!({ "module_id": id }),
+                    &json!({ "module_id": id }),
                 )
             }
             _ => not_found(),

@@ -1,1 +1,0 @@
-//! Tests of the HTTP surface on a real listener.
