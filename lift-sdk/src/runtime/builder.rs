@@ -103,7 +103,9 @@ impl<M: LiftModule> Runtime<M> {
     }
 
     /// Uses `client` for the module's own calls and as the base of the callers' clients,
-    /// instead of one built from the configuration.
+    /// instead of one built from the configuration. Its calls are not counted in
+    /// `/metrics` (`lift_outgoing_calls_total`): the runtime can only observe the clients it
+    /// builds.
     #[must_use]
     pub fn client(mut self, client: LiftClient) -> Self {
         self.client = Some(client);

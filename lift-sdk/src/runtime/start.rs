@@ -65,7 +65,12 @@ pub(crate) async fn start<M: LiftModule>(runtime: Runtime<M>) -> Result<RunningM
     };
     let http = lift_sdk_core::default_http_client()?;
     let registry = if register {
-        Some(registry_client(&config, http.clone(), &manifest.name)?)
+        Some(registry_client(
+            &config,
+            http.clone(),
+            &manifest.name,
+            metrics.call_observer(),
+        )?)
     } else {
         None
     };

@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use lift_auth::{Role, ServiceTokenSigner, TokenIssuer, UserContext};
 use lift_registry_client::RegistryClient;
-use lift_sdk_core::{AuthProvider, CircuitBreaker, Error, RetryPolicy};
+use lift_sdk_core::{AuthProvider, CallObserver, CircuitBreaker, Error, RetryPolicy};
 
 use crate::client::LiftClient;
 use crate::config::{Credentials, LiftConfig, Routing};
@@ -94,7 +94,8 @@ impl CredentialSource {
 }
 
 /// The registry client the runtime registers with, for the module called `module_name`,
-/// on the shared connection pool `http`.
+/// on the shared connection pool `http`, its calls reported to `observer` (the module's
+/// metrics).
 ///
 /// # Errors
 ///
@@ -103,8 +104,15 @@ pub(crate) fn registry_client(
     config: &LiftConfig,
     http: reqwest::Client,
     module_name: &str,
+    observer: Arc<dyn CallObserver>,
 ) -> Result<RegistryClient, Error> {
-    registry_client_with(config, http, module_name, RetryPolicy::default())
+    registry_client_with(
+        config,
+        http,
+        module_name,
+        RetryPolicy::default(),
+        Some(observer),
+    )
 }
 
 /// [`registry_client`] with the retry policy of each call (tests lift its deadline).
@@ -122,6 +130,7 @@ pub(crate) fn registry_client_with(
     http: reqwest::Client,
     module_name: &str,
     retry_policy: RetryPolicy,
+    observer: Option<Arc<dyn CallObserver>>,
 ) -> Result<RegistryClient, Error> {
     let source = CredentialSource::of(config)?;
     tracing::info!(
@@ -145,6 +154,9 @@ pub(crate) fn registry_client_with(
         .shared_circuit_breaker(CircuitBreaker::disabled());
     if let Some(signer) = signer {
         builder = builder.credentials(signer);
+    }
+    if let Some(observer) = observer {
+        builder = builder.call_observer(observer);
     }
     Ok(builder.build()?.registry().clone())
 }

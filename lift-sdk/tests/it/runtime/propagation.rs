@@ -52,6 +52,22 @@ async fn a_handlers_memory_call_carries_the_callers_token_and_the_request_id() {
     );
     let body: serde_json::Value = serde_json::from_slice(&store.body).unwrap();
     assert_eq!(body["content"], "Q3 lifted signups");
+
+    // The call, and the registration before it, are counted as outgoing calls.
+    let metrics = reqwest::get(format!("{base}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for service in ["memory", "registry"] {
+        let counted = metrics.lines().any(|line| {
+            line.starts_with("lift_outgoing_calls_total")
+                && line.contains(&format!("service=\"{service}\""))
+                && line.contains("outcome=\"success\"")
+        });
+        assert!(counted, "{service}: {metrics}");
+    }
     running.shutdown();
     running.wait().await.unwrap();
 }

@@ -155,3 +155,50 @@ async fn a_stale_own_record_is_replaced_and_other_replicas_are_left_alone() {
     running.shutdown();
     running.wait().await.unwrap();
 }
+
+#[tokio::test]
+async fn with_an_observability_service_the_health_endpoint_is_registered_there_too() {
+    let platform = Platform::new().await;
+    let observability = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .and(wiremock::matchers::path("/api/v1/services/register"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(409)
+                .set_body_json(serde_json::json!({ "detail": "Service notes already registered" })),
+        )
+        .expect(1)
+        .mount(&observability)
+        .await;
+    let mut config = platform.config();
+    config.observability_url = Some(observability.uri().parse().unwrap());
+    let running = runtime(&platform, Notes::default())
+        .await
+        .config(config)
+        .start()
+        .await
+        .unwrap();
+    running.registered().await.unwrap();
+
+    let health = format!("http://{}/health", running.local_addr());
+    // A safety net only: the registration is sent right after start.
+    let sent = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            let requests = observability.received_requests().await.unwrap();
+            if let Some(request) = requests.first() {
+                break serde_json::from_slice::<Value>(&request.body).unwrap();
+            }
+            tokio::task::yield_now().await;
+        }
+    })
+    .await
+    .expect("the module registers with observability");
+    assert_eq!(sent["service_name"], "notes");
+    assert_eq!(sent["health_endpoint"], health.as_str());
+    // A 409 (already registered) does not disturb the module.
+    let ready = reqwest::get(format!("http://{}/ready", running.local_addr()))
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), StatusCode::OK);
+    running.shutdown();
+    running.wait().await.unwrap();
+}

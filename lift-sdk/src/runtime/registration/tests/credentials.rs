@@ -81,7 +81,7 @@ fn a_direct_identity_without_a_write_role_fails_early() {
         assert_eq!(err.kind(), ErrorKind::Builder, "{roles:?}");
         assert!(err.to_string().contains("LIFT_USER_ROLES"), "{err}");
         assert!(
-            registry_client_with(&config, http(), NAME, RetryPolicy::none()).is_err(),
+            registry_client_with(&config, http(), NAME, RetryPolicy::none(), None).is_err(),
             "{roles:?}"
         );
     }
@@ -90,7 +90,7 @@ fn a_direct_identity_without_a_write_role_fails_early() {
 #[test]
 fn a_secret_too_short_to_sign_names_the_variable() {
     let config = LiftConfig::default().jwt_secret("short");
-    let err = registry_client_with(&config, http(), NAME, RetryPolicy::none()).unwrap_err();
+    let err = registry_client_with(&config, http(), NAME, RetryPolicy::none(), None).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Builder);
     assert!(err.to_string().contains("JWT_SECRET"), "{err}");
     assert!(!err.to_string().contains("short"), "{err}");

@@ -62,7 +62,7 @@ fn direct_config(registry: &str) -> LiftConfig {
 /// The registration client for `config`: one request per call, no deadline.
 fn client(config: &LiftConfig) -> RegistryClient {
     let policy = RetryPolicy::none().deadline(Duration::MAX);
-    registry_client_with(config, http(), NAME, policy).unwrap()
+    registry_client_with(config, http(), NAME, policy, None).unwrap()
 }
 
 /// The reference's envelope around `data`.
