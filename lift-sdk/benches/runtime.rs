@@ -11,10 +11,12 @@
 #![allow(clippy::unwrap_used)]
 
 use std::net::SocketAddr;
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use axum::routing::get;
 use axum::{Json, Router};
+use chrono::{SecondsFormat, Utc};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use lift_sdk::auth::{Claims, JwtAuthLayer, TokenIssuer, TokenVerifier};
 use lift_sdk::runtime::{LiftModule, ManifestSource, Runtime};
@@ -27,13 +29,24 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const SECRET: &str = "lift-shared-secret-for-tests-0123456789abcdef";
 const CONNECTIONS: usize = 32;
 const PER_CONNECTION: usize = 8;
+static STARTED: LazyLock<Instant> = LazyLock::new(Instant::now);
 
 async fn profile(claims: Claims) -> Json<Value> {
     Json(json!({ "user_id": claims.sub, "org_id": claims.org_id, "roles": claims.roles }))
 }
 
+/// The body the runtime's `/health` answers, built the same way.
 async fn health() -> Json<Value> {
-    Json(json!({ "status": "healthy", "service": "bench", "version": "1.0.0" }))
+    let mut timestamp = Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true);
+    timestamp.pop();
+    Json(json!({
+        "status": "healthy",
+        "service": "bench",
+        "timestamp": timestamp,
+        "version": "1.0.0",
+        "dependencies": {},
+        "uptime": STARTED.elapsed().as_secs_f64(),
+    }))
 }
 
 struct Bench;

@@ -9,15 +9,14 @@ use lift_auth::{JwtAuthLayer, TokenVerifier};
 use lift_registry_client::ModuleManifest;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+use tower::ServiceBuilder;
 use url::Url;
 
 use super::builder::Runtime;
 use super::context::ModuleShared;
 use super::error::ServeError;
 use super::health::{Metrics, Readiness, health_router};
-use super::http::{
-    HttpLimits, TolerantRouter, harden, record_user, tolerate_double_slashes, with_request_context,
-};
+use super::http::{HttpLimits, TolerantRouter, harden, record_user, tolerate_double_slashes};
 use super::module::{LiftModule, ManifestSource};
 use super::registration::{Registrar, register_with_observability, registry_client};
 use super::running::RunningModule;
@@ -178,9 +177,13 @@ fn app<M: LiftModule>(
     limits: &HttpLimits,
 ) -> TolerantRouter {
     let state = shared.state.clone();
-    let routes = record_user(module.routes())
-        .layer(auth)
-        .layer(Extension(shared));
+    // One `Router::layer` call: axum boxes each route once per call.
+    let routes = module.routes().layer(
+        ServiceBuilder::new()
+            .layer(Extension(shared))
+            .layer(auth)
+            .layer(axum::middleware::from_fn(record_user)),
+    );
     let prefix = manifest.api_prefix().trim_end_matches('/');
     let app = if prefix.is_empty() {
         routes
@@ -190,8 +193,7 @@ fn app<M: LiftModule>(
     let app = app
         .merge(health_router(state.clone(), readiness))
         .merge(metrics.router(state.clone()));
-    let app = harden(app, limits).layer(metrics.layer());
-    tolerate_double_slashes(with_request_context(app, state))
+    tolerate_double_slashes(harden(app, state, metrics.layer(), limits))
 }
 
 /// The shutdown sequence: readiness is already 503; deregister, drain, stop.

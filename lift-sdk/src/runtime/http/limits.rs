@@ -1,19 +1,12 @@
-//! Request limits (body size, time) and the panic catcher, stacked with the FastAPI error
-//! shapes around a module's router.
+//! Request limits (body size, time) and the answer to a panicking handler.
 
 use std::any::Any;
 use std::time::Duration;
 
-use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
-use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::timeout::TimeoutLayer;
 
 use super::HttpError;
-use super::rejection::{fastapi_fallbacks, json_errors};
 
 /// The limits every request to a module is held to.
 ///
@@ -73,37 +66,11 @@ impl Default for HttpLimits {
     }
 }
 
-/// Wraps every route of `router` (call it once all routes are added) in, outermost first:
-///
-/// 1. the JSON rewrite of text/empty error answers: outermost, so it also sees the 413, 504
-///    and 405 the layers below (and axum) produce;
-/// 2. the panic catcher: a panicking handler answers `500 {"detail":"Internal Server
-///    Error"}` and the connection stays usable; above the timeout and the body limit so a
-///    panic anywhere below is caught;
-/// 3. the timeout (504): above the body limit so that a slow upload counts against it too;
-/// 4. tower-http's body limit: refuses at once when `Content-Length` is too large, and caps
-///    streamed bodies as they are read (413 from the extractor that reads them);
-/// 5. axum's `DefaultBodyLimit`, set to the same value so axum's built-in 2 MiB cap does not
-///    undercut a larger configured limit.
-///
-/// Unknown paths answer `404 {"detail":"Not Found"}`.
-pub(crate) fn harden(router: Router, limits: &HttpLimits) -> Router {
-    fastapi_fallbacks(router)
-        .layer(DefaultBodyLimit::max(limits.body_limit))
-        .layer(RequestBodyLimitLayer::new(limits.body_limit))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::GATEWAY_TIMEOUT,
-            limits.request_timeout,
-        ))
-        .layer(CatchPanicLayer::custom(panic_response))
-        .layer(axum::middleware::map_response(json_errors))
-}
-
 /// The answer to a panicking handler. The panic message is logged, never sent: it may hold
 /// anything the handler had in hand.
 // The signature is tower-http's `ResponseForPanic` for a plain function.
 #[allow(clippy::needless_pass_by_value)]
-fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
+pub(super) fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
     let message = panic
         .downcast_ref::<&str>()
         .copied()

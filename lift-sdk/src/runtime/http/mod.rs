@@ -4,10 +4,9 @@
 //! How `serve` stacks the pieces, outermost first (each file says why it sits where it does):
 //!
 //! 1. [`tolerate_double_slashes`] (outside the router: routing must see the collapsed path);
-//! 2. [`with_request_context`] (request id, trace, span: it sees the final status);
-//! 3. [`harden`]: the plain-text → JSON rewrite, the panic catcher, the timeout, the body limit
-//!    and the 404 fallback;
-//! 4. the routes (module routes: [`record_user`] inside lift-auth's layer).
+//! 2. [`harden`]: the request context and span, the metrics, the plain-text → JSON rewrite,
+//!    the panic catcher, the timeout, the body limit and the 404 fallback;
+//! 3. the routes (module routes: [`record_user`] inside lift-auth's layer).
 
 mod error;
 mod json;
@@ -15,6 +14,7 @@ mod limits;
 mod path;
 mod rejection;
 mod request;
+mod stack;
 mod upstream;
 mod validation;
 
@@ -25,6 +25,6 @@ pub use error::HttpError;
 pub use json::Json;
 pub use limits::HttpLimits;
 
-pub(crate) use limits::harden;
 pub(crate) use path::{TolerantRouter, tolerate_double_slashes};
-pub(crate) use request::{record_user, with_request_context};
+pub(crate) use request::record_user;
+pub(crate) use stack::harden;

@@ -18,7 +18,12 @@ pub(crate) type TolerantRouter = MapRequest<Router, fn(Request) -> Request>;
 /// too late to change which route matches. The path as received stays available to handlers
 /// as axum's [`OriginalUri`].
 pub(crate) fn tolerate_double_slashes(router: Router) -> TolerantRouter {
-    MapRequest::new(router, collapse_slashes as fn(Request) -> Request)
+    // `with_state` turns every handler into its service once, here; a router called as a
+    // plain `Service` would otherwise redo it (clone and box each layer) on every request.
+    MapRequest::new(
+        router.with_state(()),
+        collapse_slashes as fn(Request) -> Request,
+    )
 }
 
 fn collapse_slashes(mut request: Request) -> Request {

@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use axum::Router;
 use axum::extract::{MatchedPath, OptionalFromRequestParts, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -26,7 +25,7 @@ const MAX_REQUEST_ID: usize = 128;
 #[derive(Debug, Clone)]
 pub(crate) struct RequestSpan(pub(crate) Span);
 
-/// Gives every request to `router`'s routes (and its fallback):
+/// Gives every request:
 ///
 /// - a [`RequestId`] in its extensions: the incoming `X-Request-ID` when it is 1 to 128
 ///   visible ASCII characters, else a fresh UUID; echoed as `X-Request-ID` on the answer;
@@ -38,14 +37,7 @@ pub(crate) struct RequestSpan(pub(crate) Span);
 ///   `status`, `user_id` (see [`record_user`]), `module_id` and `trace`, and one `info`
 ///   event with status and latency when the answer is ready. Headers are never recorded, so
 ///   no token reaches the logs.
-///
-/// Added with `Router::layer` (after routing, so the matched route is known) and last, so
-/// that it sees the final status of the answer.
-pub(crate) fn with_request_context(router: Router, state: Arc<RuntimeState>) -> Router {
-    router.layer(axum::middleware::from_fn_with_state(state, request_context))
-}
-
-async fn request_context(
+pub(super) async fn request_context(
     State(state): State<Arc<RuntimeState>>,
     mut request: Request,
     next: Next,
@@ -118,18 +110,11 @@ fn is_sane(value: &HeaderValue) -> bool {
     !bytes.is_empty() && bytes.len() <= MAX_REQUEST_ID && bytes.iter().all(u8::is_ascii_graphic)
 }
 
-/// Records the verified caller's `user_id` on the request's span. Apply it to the module's
-/// routes *inside* lift-auth's `JwtAuthLayer` (`record_user(routes).layer(auth)`), where the
-/// [`Authenticated`] caller is in the request extensions; a refused request never gets here
-/// and keeps an empty `user_id`.
-pub(crate) fn record_user<S>(router: Router<S>) -> Router<S>
-where
-    S: Clone + Send + Sync + 'static,
-{
-    router.layer(axum::middleware::from_fn(record_user_id))
-}
-
-async fn record_user_id(request: Request, next: Next) -> Response {
+/// Records the verified caller's `user_id` on the request's span. Apply it (with
+/// `axum::middleware::from_fn`) to the module's routes *inside* lift-auth's `JwtAuthLayer`,
+/// where the [`Authenticated`] caller is in the request extensions; a refused request never
+/// gets here and keeps an empty `user_id`.
+pub(crate) async fn record_user(request: Request, next: Next) -> Response {
     let span = request
         .extensions()
         .get::<RequestSpan>()

@@ -18,7 +18,8 @@ use serde_json::Value;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 
-use super::{HttpLimits, harden, tolerate_double_slashes, with_request_context};
+use super::{HttpLimits, harden, tolerate_double_slashes};
+use crate::runtime::health::Metrics;
 use crate::runtime::state::RuntimeState;
 
 /// The limits the tests run with: small enough to exceed cheaply.
@@ -40,7 +41,7 @@ impl Server {
     }
 
     async fn start_with(routes: Router, state: Arc<RuntimeState>) -> Self {
-        let app = with_request_context(harden(routes, &test_limits()), state);
+        let app = harden(routes, state, Metrics::new().layer(), &test_limits());
         let service = tolerate_double_slashes(app);
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();

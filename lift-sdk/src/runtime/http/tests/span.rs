@@ -49,7 +49,9 @@ async fn the_span_names_route_status_user_and_module_never_the_token() {
     let token = issuer
         .issue(&issuer.claims("user-7", "org-1", "ana@example.com"))
         .unwrap();
-    let routes = record_user(Router::new().route("/api/v1/notes/{id}", get(|| async { "ok" })))
+    let routes = Router::new()
+        .route("/api/v1/notes/{id}", get(|| async { "ok" }))
+        .layer(axum::middleware::from_fn(record_user))
         .layer(JwtAuthLayer::new(TokenVerifier::hs256(SECRET).unwrap()));
     let server = Server::start_with(routes, state).await;
     // Other tests, on other threads without a subscriber, may have cached "never" for the
