@@ -4,6 +4,8 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
+use tokio::task::futures::TaskLocalFuture;
+
 tokio::task_local! {
     static CURRENT: RequestContext;
 }
@@ -68,8 +70,10 @@ impl RequestContext {
     }
 
     /// Runs `future` with this context as the current one.
-    pub async fn scope<F: Future>(self, future: F) -> F::Output {
-        CURRENT.scope(self, future).await
+    ///
+    /// The returned future is a named type, so a tower service can hold it without boxing.
+    pub fn scope<F: Future>(self, future: F) -> TaskLocalFuture<Self, F> {
+        CURRENT.scope(self, future)
     }
 
     /// The context of the task this is called from, if it runs inside
@@ -178,16 +182,18 @@ impl fmt::Debug for TraceContext {
 /// A fresh random request id, formatted as a UUID v4.
 #[must_use]
 pub fn new_request_id() -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let bits = (fastrand::u128(..) & !(0xf000 << 64) & !(0xc << 60)) | (0x4000 << 64) | (0x8 << 60);
-    let hex = format!("{bits:032x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
+    // Written in place: one allocation per id (every request without an id gets one).
+    let mut text = String::with_capacity(36);
+    for nibble in 0..32 {
+        if matches!(nibble, 8 | 12 | 16 | 20) {
+            text.push('-');
+        }
+        let digit = (bits >> (124 - 4 * nibble)) & 0xf;
+        text.push(char::from(HEX[digit as usize]));
+    }
+    text
 }
 
 fn nonzero_u128() -> u128 {
@@ -206,6 +212,13 @@ mod tests {
     fn request_ids_are_uuid_v4() {
         let id = new_request_id();
         assert_eq!(id.len(), 36);
+        for (at, c) in id.char_indices() {
+            if matches!(at, 8 | 13 | 18 | 23) {
+                assert_eq!(c, '-', "{id}");
+            } else {
+                assert!(c.is_ascii_hexdigit() && !c.is_ascii_uppercase(), "{id}");
+            }
+        }
         assert_eq!(&id[14..15], "4");
         assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"), "{id}");
         assert_ne!(id, new_request_id());

@@ -16,7 +16,7 @@ use super::builder::Runtime;
 use super::context::ModuleShared;
 use super::error::ServeError;
 use super::health::{Metrics, Readiness, health_router};
-use super::http::{HttpLimits, TolerantRouter, harden, record_user, tolerate_double_slashes};
+use super::http::{HttpLimits, RecordUserLayer, TolerantRouter, harden, tolerate_double_slashes};
 use super::module::{LiftModule, ManifestSource};
 use super::registration::{Registrar, register_with_observability, registry_client};
 use super::running::RunningModule;
@@ -182,7 +182,7 @@ fn app<M: LiftModule>(
         ServiceBuilder::new()
             .layer(Extension(shared))
             .layer(auth)
-            .layer(axum::middleware::from_fn(record_user)),
+            .layer(RecordUserLayer),
     );
     let prefix = manifest.api_prefix().trim_end_matches('/');
     let app = if prefix.is_empty() {

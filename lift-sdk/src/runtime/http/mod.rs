@@ -6,7 +6,7 @@
 //! 1. [`tolerate_double_slashes`] (outside the router: routing must see the collapsed path);
 //! 2. [`harden`]: the request context and span, the metrics, the plain-text → JSON rewrite,
 //!    the panic catcher, the timeout, the body limit and the 404 fallback;
-//! 3. the routes (module routes: [`record_user`] inside lift-auth's layer).
+//! 3. the routes (module routes: [`RecordUserLayer`] inside lift-auth's layer).
 
 mod error;
 mod json;
@@ -26,5 +26,5 @@ pub use json::Json;
 pub use limits::HttpLimits;
 
 pub(crate) use path::{TolerantRouter, tolerate_double_slashes};
-pub(crate) use request::record_user;
+pub(crate) use request::RecordUserLayer;
 pub(crate) use stack::harden;

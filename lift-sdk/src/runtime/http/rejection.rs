@@ -2,12 +2,19 @@
 //! text (or empty) error answers into FastAPI's `{"detail": …}`.
 
 use std::borrow::Cow;
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
 
 use axum::Router;
 use axum::body::{Body, HttpBody};
+use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use http::{HeaderValue, StatusCode};
+use pin_project_lite::pin_project;
+use tower::{Layer, Service};
 
 use super::HttpError;
 use super::validation::{Loc, ValidationItem, quoted_after, split_path, strip_position};
@@ -35,7 +42,7 @@ const EXTRACTOR_REJECTIONS: &[(&str, &str)] = &[
 /// Unknown paths answer `404 {"detail":"Not Found"}`, as FastAPI does.
 ///
 /// A wrong method needs no handler here: axum answers 405 with an empty body and the `Allow`
-/// header it computed, and [`json_errors`] gives it the body `{"detail":"Method Not Allowed"}`
+/// header it computed, and [`JsonErrorsLayer`] gives it the body `{"detail":"Method Not Allowed"}`
 /// while keeping the header (`Router::method_not_allowed_fallback` would only cover the
 /// routes added before it is called).
 pub(crate) fn fastapi_fallbacks(router: Router) -> Router {
@@ -56,17 +63,92 @@ async fn not_found() -> HttpError {
 /// - a 5xx gets the reason phrase only, so internal text never reaches the caller.
 ///
 /// Successful answers and bodies that are already JSON (or any other type) pass untouched,
-/// so the cost on the normal path is one status check.
-pub(crate) async fn json_errors(response: Response) -> Response {
+/// so the cost on the normal path is one status check and no allocation.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct JsonErrorsLayer;
+
+impl<S> Layer<S> for JsonErrorsLayer {
+    type Service = JsonErrors<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        JsonErrors { inner }
+    }
+}
+
+/// The service of [`JsonErrorsLayer`].
+#[derive(Debug, Clone)]
+pub(crate) struct JsonErrors<S> {
+    inner: S,
+}
+
+impl<S> Service<Request> for JsonErrors<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = JsonErrorsFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        JsonErrorsFuture::Answering {
+            inner: self.inner.call(request),
+        }
+    }
+}
+
+pin_project! {
+    /// The future of [`JsonErrors`]: the inner answer, then, for a text error only, the
+    /// rewrite (which reads the body).
+    #[project = State]
+    pub(crate) enum JsonErrorsFuture<F> {
+        Answering { #[pin] inner: F },
+        Rewriting { rewrite: Pin<Box<dyn Future<Output = Response> + Send>> },
+    }
+}
+
+impl<F> Future for JsonErrorsFuture<F>
+where
+    F: Future<Output = Result<Response, Infallible>>,
+{
+    type Output = Result<Response, Infallible>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        loop {
+            match self.as_mut().project() {
+                State::Answering { inner } => {
+                    let Ok(response) = ready!(inner.poll(cx));
+                    let Some(is_text) = needs_rewrite(&response) else {
+                        return Poll::Ready(Ok(response));
+                    };
+                    self.set(Self::Rewriting {
+                        rewrite: Box::pin(json_error(response, is_text)),
+                    });
+                }
+                State::Rewriting { rewrite } => return rewrite.as_mut().poll(cx).map(Ok),
+            }
+        }
+    }
+}
+
+/// `None` when `response` passes untouched; else whether its body is text to classify.
+fn needs_rewrite(response: &Response) -> Option<bool> {
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
-        return response;
+        return None;
     }
-    let is_text = match response.headers().get(CONTENT_TYPE) {
-        None if response.body().size_hint().upper() == Some(0) => false,
-        Some(value) if is_text_plain(value) => true,
-        _ => return response,
-    };
+    match response.headers().get(CONTENT_TYPE) {
+        None if response.body().size_hint().upper() == Some(0) => Some(false),
+        Some(value) if is_text_plain(value) => Some(true),
+        _ => None,
+    }
+}
+
+async fn json_error(response: Response, is_text: bool) -> Response {
+    let status = response.status();
     let (mut parts, body) = response.into_parts();
     let bytes = if is_text {
         axum::body::to_bytes(body, MAX_TEXT).await.ok()

@@ -1,15 +1,22 @@
 //! The per-request context: the request id, the W3C trace, and the `http.request` span.
 
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll, ready};
 
-use axum::extract::{MatchedPath, OptionalFromRequestParts, Request, State};
-use axum::middleware::Next;
+use axum::extract::{MatchedPath, Request};
 use axum::response::Response;
 use http::{HeaderName, HeaderValue};
 use lift_auth::Authenticated;
 use lift_sdk_core::{RequestContext, TraceContext, new_request_id};
+use pin_project_lite::pin_project;
+use tokio::task::futures::TaskLocalFuture;
 use tokio::time::Instant;
+use tower::{Layer, Service};
 use tracing::field::Empty;
+use tracing::instrument::Instrumented;
 use tracing::{Instrument as _, Span};
 
 use crate::runtime::request_id::RequestId;
@@ -34,62 +41,135 @@ pub(crate) struct RequestSpan(pub(crate) Span);
 ///   the same `X-Request-ID` and continues the same trace;
 /// - an `http.request` span with `request_id`, `method`, `route` (the matched route
 ///   template, never the raw path with its ids; `unmatched` for the 404 fallback),
-///   `status`, `user_id` (see [`record_user`]), `module_id` and `trace`, and one `info`
+///   `status`, `user_id` (see [`RecordUserLayer`]), `module_id` and `trace`, and one `info`
 ///   event with status and latency when the answer is ready. Headers are never recorded, so
 ///   no token reaches the logs.
-pub(super) async fn request_context(
-    State(state): State<Arc<RuntimeState>>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let started = Instant::now();
-    let (id, id_header) = request_id(request.headers().get(X_REQUEST_ID));
-    let trace = request
-        .headers()
-        .get(TRACEPARENT)
-        .and_then(|value| value.to_str().ok())
-        .and_then(TraceContext::from_traceparent)
-        .map_or_else(TraceContext::new_root, |parent| parent.child());
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", MatchedPath::as_str);
-    let span = tracing::info_span!(
-        "http.request",
-        request_id = %id,
-        method = %request.method(),
-        route,
-        status = Empty,
-        user_id = Empty,
-        module_id = Empty,
-        trace = ?trace,
-    );
-    // Reading the id clones it; skip that when nothing listens.
-    if !span.is_disabled()
-        && let Some(module_id) = state.module_id()
-    {
-        span.record("module_id", module_id.as_str());
+///
+/// A hand-written service rather than `axum::middleware::from_fn`, which clones the whole
+/// stack below it and boxes it again on every request; this one allocates nothing of its own
+/// but the request id.
+#[derive(Debug, Clone)]
+pub(crate) struct RequestContextLayer {
+    state: Arc<RuntimeState>,
+}
+
+impl RequestContextLayer {
+    pub(crate) fn new(state: Arc<RuntimeState>) -> Self {
+        Self { state }
     }
-    let extensions = request.extensions_mut();
-    extensions.insert(RequestId::new(id.clone()));
-    extensions.insert(RequestSpan(span.clone()));
-    let context = RequestContext::new().request_id(id).trace(trace);
-    let mut response = context
-        .scope(next.run(request))
-        .instrument(span.clone())
-        .await;
-    let status = response.status().as_u16();
-    span.record("status", status);
-    if let Some(value) = id_header {
-        response.headers_mut().insert(X_REQUEST_ID, value);
+}
+
+impl<S> Layer<S> for RequestContextLayer {
+    type Service = RequestContextService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        RequestContextService {
+            inner,
+            state: self.state.clone(),
+        }
     }
-    tracing::info!(
-        parent: &span,
-        status,
-        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
-        "request finished"
-    );
-    response
+}
+
+/// The service of [`RequestContextLayer`].
+#[derive(Debug, Clone)]
+pub(crate) struct RequestContextService<S> {
+    inner: S,
+    state: Arc<RuntimeState>,
+}
+
+impl<S> Service<Request> for RequestContextService<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = RequestContextFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request) -> Self::Future {
+        let started = Instant::now();
+        let (id, id_header) = request_id(request.headers().get(X_REQUEST_ID));
+        let trace = request
+            .headers()
+            .get(TRACEPARENT)
+            .and_then(|value| value.to_str().ok())
+            .and_then(TraceContext::from_traceparent)
+            .map_or_else(TraceContext::new_root, |parent| parent.child());
+        let route = request
+            .extensions()
+            .get::<MatchedPath>()
+            .map_or("unmatched", MatchedPath::as_str);
+        let span = tracing::info_span!(
+            "http.request",
+            request_id = %id,
+            method = %request.method(),
+            route,
+            status = Empty,
+            user_id = Empty,
+            module_id = Empty,
+            trace = ?trace,
+        );
+        // Reading the id clones it; skip that when nothing listens.
+        if !span.is_disabled()
+            && let Some(module_id) = self.state.module_id()
+        {
+            span.record("module_id", module_id.as_str());
+        }
+        let extensions = request.extensions_mut();
+        extensions.insert(RequestId::new(id.clone()));
+        extensions.insert(RequestSpan(span.clone()));
+        let context = RequestContext::new().request_id(id).trace(trace);
+        // axum runs extractors and handlers when the future is polled, inside the scope.
+        let answer = context
+            .scope(self.inner.call(request))
+            .instrument(span.clone());
+        RequestContextFuture {
+            answer,
+            span,
+            id_header,
+            started,
+        }
+    }
+}
+
+pin_project! {
+    /// The future of [`RequestContextService`]: the answer, then its status on the span,
+    /// its `X-Request-ID` and the `request finished` event.
+    pub(crate) struct RequestContextFuture<F> {
+        #[pin]
+        answer: Instrumented<TaskLocalFuture<RequestContext, F>>,
+        span: Span,
+        id_header: Option<HeaderValue>,
+        started: Instant,
+    }
+}
+
+impl<F> Future for RequestContextFuture<F>
+where
+    F: Future<Output = Result<Response, Infallible>>,
+{
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let Ok(mut response) = ready!(this.answer.poll(cx));
+        let (span, started) = (&*this.span, *this.started);
+        let status = response.status().as_u16();
+        span.record("status", status);
+        if let Some(value) = this.id_header.take() {
+            response.headers_mut().insert(X_REQUEST_ID, value);
+        }
+        tracing::info!(
+            parent: span,
+            status,
+            latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+            "request finished"
+        );
+        Poll::Ready(Ok(response))
+    }
 }
 
 /// The request's id and its header value: the incoming one when sane, else a new UUID.
@@ -110,31 +190,48 @@ fn is_sane(value: &HeaderValue) -> bool {
     !bytes.is_empty() && bytes.len() <= MAX_REQUEST_ID && bytes.iter().all(u8::is_ascii_graphic)
 }
 
-/// Records the verified caller's `user_id` on the request's span. Apply it (with
-/// `axum::middleware::from_fn`) to the module's routes *inside* lift-auth's `JwtAuthLayer`,
-/// where the [`Authenticated`] caller is in the request extensions; a refused request never
-/// gets here and keeps an empty `user_id`.
-pub(crate) async fn record_user(request: Request, next: Next) -> Response {
-    let span = request
-        .extensions()
-        .get::<RequestSpan>()
-        .filter(|span| !span.0.is_disabled())
-        .cloned();
-    let Some(RequestSpan(span)) = span else {
-        return next.run(request).await;
-    };
-    // lift-auth's public extractor, rather than how it stores the caller; only paid for
-    // when the span is recorded.
-    let (mut parts, body) = request.into_parts();
-    let caller =
-        <Authenticated as OptionalFromRequestParts<()>>::from_request_parts(&mut parts, &())
-            .await
-            .ok()
-            .flatten();
-    if let Some(caller) = caller {
-        span.record("user_id", caller.context().user_id());
+/// Records the verified caller's `user_id` on the request's span. Apply it to the module's
+/// routes *inside* lift-auth's `JwtAuthLayer`, where the [`Authenticated`] caller is in the
+/// request extensions; a refused request never gets here and keeps an empty `user_id`.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct RecordUserLayer;
+
+impl<S> Layer<S> for RecordUserLayer {
+    type Service = RecordUser<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        RecordUser { inner }
     }
-    next.run(Request::from_parts(parts, body)).await
+}
+
+/// The service of [`RecordUserLayer`].
+#[derive(Debug, Clone)]
+pub(crate) struct RecordUser<S> {
+    inner: S,
+}
+
+impl<S> Service<Request> for RecordUser<S>
+where
+    S: Service<Request>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let extensions = request.extensions();
+        if let Some(RequestSpan(span)) = extensions.get::<RequestSpan>()
+            && !span.is_disabled()
+            && let Some(caller) = extensions.get::<Arc<Authenticated>>()
+        {
+            span.record("user_id", caller.context().user_id());
+        }
+        self.inner.call(request)
+    }
 }
 
 #[cfg(test)]

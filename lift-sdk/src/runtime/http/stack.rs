@@ -14,15 +14,15 @@ use tower_http::timeout::TimeoutLayer;
 
 use super::HttpLimits;
 use super::limits::panic_response;
-use super::rejection::{fastapi_fallbacks, json_errors};
-use super::request::request_context;
+use super::rejection::{JsonErrorsLayer, fastapi_fallbacks};
+use super::request::RequestContextLayer;
 use crate::runtime::health::MetricsLayer;
 use crate::runtime::state::RuntimeState;
 
 /// Wraps every route of `router` (call it once all routes are added), and the 404 fallback,
 /// in, outermost first:
 ///
-/// 1. the request context and span ([`request_context`]): outermost, so it sees the final
+/// 1. the request context and span ([`RequestContextLayer`]): outermost, so it sees the final
 ///    status of the answer;
 /// 2. the HTTP metrics: after routing (`Router::layer`), so the matched route is known;
 /// 3. the JSON rewrite of text/empty error answers: it also sees the 413, 504 and 405 the
@@ -37,7 +37,9 @@ use crate::runtime::state::RuntimeState;
 ///    undercut a larger configured limit.
 ///
 /// One `Router::layer` call with the whole stack, rather than one per layer: axum boxes
-/// each route once per call, and every box is a clone and an allocation per request.
+/// each route once per call, and every box is a clone and an allocation per request. For
+/// the same reason the runtime's own layers are plain tower services, not
+/// `axum::middleware::from_fn`, which clones and boxes the stack below it per request.
 pub(crate) fn harden(
     router: Router,
     state: Arc<RuntimeState>,
@@ -46,11 +48,11 @@ pub(crate) fn harden(
 ) -> Router {
     fastapi_fallbacks(router).layer(
         ServiceBuilder::new()
-            .layer(axum::middleware::from_fn_with_state(state, request_context))
+            .layer(RequestContextLayer::new(state))
             .layer(metrics)
-            .layer(axum::middleware::map_response(json_errors))
+            .layer(JsonErrorsLayer)
             // tower-http's layers answer with their own body types: back to axum's, which
-            // `json_errors` reads and the timeout needs (a `Default` body for its 504).
+            // `JsonErrors` reads and the timeout needs (a `Default` body for its 504).
             .layer(MapResponseLayer::new(IntoResponse::into_response))
             .layer(CatchPanicLayer::custom(panic_response))
             .layer(TimeoutLayer::with_status_code(

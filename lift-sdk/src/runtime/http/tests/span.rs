@@ -10,7 +10,7 @@ use lift_auth::{JwtAuthLayer, TokenIssuer, TokenVerifier};
 use lift_registry_client::ModuleId;
 
 use super::Server;
-use crate::runtime::http::record_user;
+use crate::runtime::http::RecordUserLayer;
 use crate::runtime::state::{RegistrationState, RuntimeState};
 
 const SECRET: &str = "lift-shared-secret-for-tests-0123456789abcdef";
@@ -51,7 +51,7 @@ async fn the_span_names_route_status_user_and_module_never_the_token() {
         .unwrap();
     let routes = Router::new()
         .route("/api/v1/notes/{id}", get(|| async { "ok" }))
-        .layer(axum::middleware::from_fn(record_user))
+        .layer(RecordUserLayer)
         .layer(JwtAuthLayer::new(TokenVerifier::hs256(SECRET).unwrap()));
     let server = Server::start_with(routes, state).await;
     // Other tests, on other threads without a subscriber, may have cached "never" for the
