@@ -23,6 +23,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod openapi;
+pub mod tokens;
 
 // The README's code blocks are compiled and run as doctests, so it cannot drift from the API.
 #[cfg(doctest)]

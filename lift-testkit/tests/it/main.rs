@@ -1,5 +1,6 @@
-//! The OpenAPI checker, through its public API.
+//! The OpenAPI checker and the test tokens, through their public API.
 
 #![allow(clippy::unwrap_used, reason = "tests")]
 
 mod openapi;
+mod tokens;
