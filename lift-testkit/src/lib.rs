@@ -1,8 +1,10 @@
 //! Test kit for Lift OS Core: the reference services' own OpenAPI documents, to check that
 //! every request a client sends is one the service accepts.
 //!
-//! The mocks of every service, the in-process fake platform, the test tokens and the module
-//! harness are still to come; today the kit holds [`openapi`].
+//! [`tokens`]: test tokens, good and bad of every kind, with the verifier that matches them.
+//!
+//! The mocks of every service, the in-process fake platform and the module harness are
+//! still to come; today the kit holds [`openapi`] and [`tokens`].
 //!
 //! ```
 //! use lift_testkit::openapi::{OpenApi, Service};
