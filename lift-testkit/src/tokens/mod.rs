@@ -29,7 +29,7 @@ mod user;
 use std::fmt;
 use std::time::Duration;
 
-use lift_auth::{AuthErrorKind, Role, TokenIssuer, TokenVerifier, TokenVerifierBuilder};
+use lift_auth::{AuthErrorKind, Claims, Role, TokenIssuer, TokenVerifier, TokenVerifierBuilder};
 
 use self::jwks::{JwksServer, RsaKey};
 
@@ -152,6 +152,33 @@ impl TestTokens {
     #[must_use]
     pub fn admin(&self) -> String {
         self.user("admin-1").roles([Role::Admin]).issue()
+    }
+
+    /// Signs `claims` as they are, with the current key (for claims no builder setter
+    /// covers, such as `iss` or extra claims). Start from a builder's
+    /// [`claims`](UserToken::claims) to keep the defaults.
+    ///
+    /// ```
+    /// use lift_testkit::tokens::TestTokens;
+    ///
+    /// let tokens = TestTokens::hs256();
+    /// let mut claims = tokens.user("u-1").claims();
+    /// claims.iss = Some("https://auth.lift.test".to_owned());
+    /// let verifier = tokens.verifier_builder().issuer("https://auth.lift.test").build()?;
+    /// assert_eq!(verifier.verify(&tokens.sign(&claims))?.sub, "u-1");
+    /// # Ok::<(), lift_auth::Error>(())
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Never in practice: claims always serialise, and the key was checked when the
+    /// [`TestTokens`] was made.
+    #[must_use]
+    pub fn sign(&self, claims: &Claims) -> String {
+        match self.issuer.issue(claims) {
+            Ok(token) => token,
+            Err(err) => panic!("signing a test token failed: {err}"),
+        }
     }
 
     /// The HS256 secret the tokens are signed with, to configure the code under test

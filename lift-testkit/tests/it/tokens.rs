@@ -264,3 +264,26 @@ async fn after_rotation_the_new_kid_verifies_once_the_verifier_refetched_the_set
         .unwrap_err();
     assert_eq!(err.kind(), AuthErrorKind::InvalidSignature);
 }
+
+#[test]
+fn sign_keeps_claims_no_setter_covers() {
+    let tokens = TestTokens::hs256();
+    let mut claims = tokens.user("u-1").claims();
+    claims.iss = Some("https://auth.lift.test".to_owned());
+    claims.jti = Some("t-42".to_owned());
+    let verifier = tokens
+        .verifier_builder()
+        .issuer("https://auth.lift.test")
+        .build()
+        .unwrap();
+    let verified = verifier.verify(&tokens.sign(&claims)).unwrap();
+    assert_eq!(verified, claims);
+    // The same token fails an issuer check it does not meet.
+    let strict = tokens
+        .verifier_builder()
+        .issuer("elsewhere")
+        .build()
+        .unwrap();
+    let err = strict.verify(&tokens.sign(&claims)).unwrap_err();
+    assert_eq!(err.kind(), AuthErrorKind::InvalidIssuer);
+}
