@@ -200,6 +200,16 @@ impl TestTokens {
         }
     }
 
+    /// The PEM public key tokens are signed for now, for code under test configured with a
+    /// key rather than a JWKS URL; `None` with HS256.
+    #[must_use]
+    pub fn public_key_pem(&self) -> Option<&'static str> {
+        match &self.keys {
+            Keys::Hs256 { .. } => None,
+            Keys::Rs256 { current, .. } => Some(current.public_pem),
+        }
+    }
+
     /// The `kid` tokens are signed under now; `None` with HS256.
     #[must_use]
     pub fn kid(&self) -> Option<&str> {

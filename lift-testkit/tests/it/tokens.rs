@@ -287,3 +287,37 @@ fn sign_keeps_claims_no_setter_covers() {
     let err = strict.verify(&tokens.sign(&claims)).unwrap_err();
     assert_eq!(err.kind(), AuthErrorKind::InvalidIssuer);
 }
+
+#[tokio::test]
+async fn the_public_key_pem_matches_the_signing_key_before_and_after_rotation() {
+    let mut tokens = TestTokens::rs256_with_jwks().await;
+    for kid in ["test-rsa-1", "test-rsa-2"] {
+        assert_eq!(tokens.kid(), Some(kid));
+        let pem = tokens.public_key_pem().unwrap();
+        let verifier = TokenVerifier::builder()
+            .rs256_pem(pem)
+            .kid(kid)
+            .build()
+            .unwrap();
+        assert_eq!(verifier.verify(&tokens.admin()).unwrap().sub, "admin-1");
+        // The key the alg-confusion token abuses is this very public key.
+        let err = verifier.verify(&tokens.wrong_algorithm()).unwrap_err();
+        assert_eq!(err.kind(), AuthErrorKind::DisallowedAlgorithm);
+        tokens.rotate().unwrap();
+    }
+    assert_eq!(TestTokens::hs256().public_key_pem(), None);
+}
+
+#[tokio::test]
+async fn the_wrong_typed_claim_is_named_through_the_jwks() {
+    let tokens = TestTokens::rs256_with_jwks().await;
+    let err = tokens
+        .verifier()
+        .verify_async(&tokens.wrong_typed_claim())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.detail()),
+        (AuthErrorKind::InvalidClaim, Some("roles"))
+    );
+}
