@@ -6,8 +6,9 @@ use lift_auth::TokenIssuer;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-/// The path the JWKS is served under, the conventional one (RFC 8414 §3 names the
-/// `jwks_uri`; identity providers publish it at this well-known path).
+/// The path the JWKS is served under: the platform's contract names none, and this is where
+/// most identity providers publish theirs. Verifiers take the whole URL, so only tests that
+/// build it by hand depend on it.
 pub(crate) const JWKS_PATH: &str = "/.well-known/jwks.json";
 
 /// One fixed RSA key pair of the kit: its `kid` and PEMs. Committed rather than generated,
