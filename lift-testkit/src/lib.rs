@@ -2,7 +2,8 @@
 //! every request a client sends is one the service accepts.
 //!
 //! The mocks of every service, the in-process fake platform, the test tokens and the module
-//! harness are still to come; today the kit holds [`openapi`].
+//! harness are still to come; today the kit holds [`openapi`], and [`replay`], which
+//! serves exchanges recorded from the reference services as they were recorded.
 //!
 //! ```
 //! use lift_testkit::openapi::{OpenApi, Service};
@@ -23,6 +24,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod openapi;
+pub mod replay;
 
 // The README's code blocks are compiled and run as doctests, so it cannot drift from the API.
 #[cfg(doctest)]
