@@ -9,18 +9,30 @@ use super::error::describe;
 
 /// Matches the recorded method, path and query exactly: a query in another order or a
 /// missing trailing slash is a different request, as it was for the reference.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Exactly {
     pub(crate) method: Method,
     pub(crate) path: String,
-    pub(crate) query: Option<String>,
+    pub(crate) query: Query,
+}
+
+/// What a recorded request's query must be.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Query {
+    /// Exactly this (`None`: no query at all).
+    Exactly(Option<String>),
+    /// Anything, or nothing.
+    Any,
 }
 
 impl Match for Exactly {
     fn matches(&self, request: &Request) -> bool {
         request.method == self.method
             && request.url.path() == self.path
-            && request.url.query() == self.query.as_deref()
+            && match &self.query {
+                Query::Exactly(query) => request.url.query() == query.as_deref(),
+                Query::Any => true,
+            }
     }
 }
 

@@ -17,13 +17,14 @@ use wiremock::{Mock, MockServer, Request};
 
 pub use capture::{Capture, RecordedRequest, RecordedResponse};
 pub use error::{ReplayError, Unmatched};
-use matching::{Exactly, Unrecorded};
+use matching::{Exactly, Query, Unrecorded};
 
 /// A wiremock server on `127.0.0.1` answering each recorded request with its recorded
 /// response: status, headers in order with duplicates (the reference's two `date`
 /// headers), body byte for byte.
 ///
-/// A request matches a recording on method, path and query exactly. When several
+/// A request matches a recording on method, path and query exactly ([`Replay::builder`]
+/// can ignore the query). When several
 /// recordings share one request (an unregistration, then the same one again), they answer
 /// in file order, once each, and the last one keeps answering. Any other request gets a
 /// 404 and is kept: [`unmatched`](Self::unmatched) returns them, [`verify`](Self::verify)
@@ -72,42 +73,13 @@ impl Replay {
 
     /// Serves captures already loaded.
     pub async fn serve(captures: impl IntoIterator<Item = Capture>) -> Self {
-        let captures: Vec<Capture> = captures.into_iter().collect();
-        let server = MockServer::start().await;
-        for (index, capture) in captures.iter().enumerate() {
-            let request = capture.request();
-            let matcher = || Exactly {
-                method: request.method.clone(),
-                path: request.path().to_owned(),
-                query: request.query().map(str::to_owned),
-            };
-            let mock = Mock::given(matcher())
-                .respond_with(capture.response_template())
-                .named(capture.name());
-            // wiremock tries mocks in mount order: a recording answers once when a later one
-            // has the same request, so a sequence replays in order.
-            let repeated = captures[index + 1..]
-                .iter()
-                .any(|later| same_request(later.request(), request));
-            let mock = if repeated {
-                mock.up_to_n_times(1)
-            } else {
-                mock
-            };
-            mock.mount(&server).await;
-        }
-        let unrecorded = Unrecorded::default();
-        Mock::given(any())
-            .respond_with(unrecorded.clone())
-            .with_priority(u8::MAX)
-            .named("no recorded exchange")
-            .mount(&server)
-            .await;
-        Self {
-            server,
-            captures,
-            unrecorded,
-        }
+        Self::builder().serve(captures).await
+    }
+
+    /// Options for a replay that matches requests less strictly.
+    #[must_use]
+    pub fn builder() -> ReplayBuilder {
+        ReplayBuilder::default()
     }
 
     /// The server's base URI, e.g. `http://127.0.0.1:41234`.
@@ -153,6 +125,89 @@ impl Replay {
     }
 }
 
-fn same_request(a: &RecordedRequest, b: &RecordedRequest) -> bool {
-    a.method == b.method && a.path == b.path && a.query == b.query
+/// How a [`Replay`] matches requests; [`Replay::start`] and [`Replay::serve`] use the
+/// default, an exact match on method, path and query.
+///
+/// ```
+/// use lift_testkit::replay::{Capture, Replay};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/liftos-captures/compat");
+/// // Recorded as `GET /registry/modules`, without a query.
+/// let listing = Capture::find(dir, "63")?;
+/// let replay = Replay::builder().ignore_query().serve([listing]).await;
+///
+/// let url = format!("{}/registry/modules?page=1&size=100", replay.uri());
+/// assert_eq!(reqwest::get(url).await?.status(), 200);
+/// replay.verify().await?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ReplayBuilder {
+    ignore_query: bool,
+}
+
+impl ReplayBuilder {
+    /// Matches on method and path only, whatever the query: for a client whose query
+    /// differs from the recording's (paging parameters the recording did without).
+    #[must_use]
+    pub fn ignore_query(mut self) -> Self {
+        self.ignore_query = true;
+        self
+    }
+
+    /// Loads a capture file or folder (see [`Capture::load_all`]) and serves it.
+    ///
+    /// # Errors
+    ///
+    /// As [`Capture::load_all`]: the file and JSON path of what could not be loaded.
+    pub async fn start(self, path: impl AsRef<Path>) -> Result<Replay, ReplayError> {
+        Ok(self.serve(Capture::load_all(path)?).await)
+    }
+
+    /// Serves captures already loaded.
+    pub async fn serve(self, captures: impl IntoIterator<Item = Capture>) -> Replay {
+        let captures: Vec<Capture> = captures.into_iter().collect();
+        let server = MockServer::start().await;
+        let key = |request: &RecordedRequest| Exactly {
+            method: request.method.clone(),
+            path: request.path.clone(),
+            query: if self.ignore_query {
+                Query::Any
+            } else {
+                Query::Exactly(request.query.clone())
+            },
+        };
+        for (index, capture) in captures.iter().enumerate() {
+            let matcher = key(capture.request());
+            // wiremock tries mocks in mount order: a recording answers once when a later one
+            // has the same request, so a sequence replays in order.
+            let repeated = captures[index + 1..]
+                .iter()
+                .any(|later| key(later.request()) == matcher);
+            let mock = Mock::given(matcher)
+                .respond_with(capture.response_template())
+                .named(capture.name());
+            let mock = if repeated {
+                mock.up_to_n_times(1)
+            } else {
+                mock
+            };
+            mock.mount(&server).await;
+        }
+        let unrecorded = Unrecorded::default();
+        Mock::given(any())
+            .respond_with(unrecorded.clone())
+            .with_priority(u8::MAX)
+            .named("no recorded exchange")
+            .mount(&server)
+            .await;
+        Replay {
+            server,
+            captures,
+            unrecorded,
+        }
+    }
 }

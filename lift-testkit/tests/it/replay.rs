@@ -295,3 +295,35 @@ fn garbage_is_a_json_error_at_the_top() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn a_replay_ignoring_the_query_matches_on_method_and_path() {
+    // 63: GET /registry/modules, recorded without a query.
+    let listing = Capture::find(captures("compat"), "63").unwrap();
+    let replay = Replay::builder().ignore_query().serve([listing]).await;
+    let client = reqwest::Client::new();
+
+    let paged = client
+        .get(format!("{}/registry/modules?page=2&size=5", replay.uri()))
+        .send()
+        .await
+        .unwrap();
+    let bare = client
+        .get(format!("{}/registry/modules", replay.uri()))
+        .send()
+        .await
+        .unwrap();
+    let posted = client
+        .post(format!("{}/registry/modules?page=2", replay.uri()))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(
+        [paged.status(), bare.status(), posted.status()],
+        [200, 200, 404]
+    );
+    let unmatched = replay.unmatched().await;
+    assert_eq!(unmatched.len(), 1);
+    assert_eq!(unmatched[0].method.as_str(), "POST");
+}
