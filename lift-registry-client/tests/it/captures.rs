@@ -4,23 +4,11 @@
 use lift_registry_client::{
     ListModules, ModuleHealth, ModuleId, ModuleRecord, ModuleUpdate, Unregistered,
 };
-use lift_testkit::openapi::{CheckedServer, OpenApi, SchemaCheck, Service};
+use lift_testkit::openapi::{OpenApi, SchemaCheck, Service};
 use lift_testkit::replay::{Capture, Replay};
 use serde_json::Value;
-use wiremock::Mock;
-use wiremock::matchers::any;
 
-use crate::support::{Mode, capture, manifest};
-
-async fn serve(exchange: &Capture) -> CheckedServer {
-    let server = CheckedServer::start(Service::Registry).await;
-    Mock::given(any())
-        .respond_with(exchange.response_template())
-        .expect(1)
-        .mount(&server)
-        .await;
-    server
-}
+use crate::support::{Mode, capture, manifest, serve};
 
 fn data(exchange: &Capture) -> &Value {
     &exchange.response().body().unwrap()["data"]

@@ -7,7 +7,7 @@ use lift_testkit::replay::Capture;
 use wiremock::Mock;
 use wiremock::matchers::any;
 
-use crate::support::{Mode, capture, detail, manifest};
+use crate::support::{Mode, capture, detail, manifest, serve};
 
 /// Which client call produced a recorded exchange.
 #[derive(Debug, Clone, Copy)]
@@ -60,12 +60,7 @@ const CASES: [(&str, Call, Mode); 11] = [
 ];
 
 async fn replay(exchange: &Capture, call: Call, mode: Mode) -> Error {
-    let server = CheckedServer::start(Service::Registry).await;
-    Mock::given(any())
-        .respond_with(exchange.response_template())
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serve(exchange).await;
     call.run(&mode.client(&server.uri())).await
 }
 
@@ -190,12 +185,7 @@ async fn not_found_is_reported_as_such() {
 async fn unregistering_again_is_not_an_error() {
     // The recorded 404 `Module not found` of a second DELETE.
     let exchange = capture("83");
-    let server = CheckedServer::start(Service::Registry).await;
-    Mock::given(any())
-        .respond_with(exchange.response_template())
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serve(&exchange).await;
 
     let outcome = Mode::Gateway
         .client(&server.uri())

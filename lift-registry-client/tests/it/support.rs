@@ -9,10 +9,11 @@ use lift_auth::{Role, StaticToken, UserContext, UserContextHeaders};
 use lift_registry_client::{ModuleManifest, RegistryClient};
 use lift_sdk_core::http::HeaderMap;
 use lift_sdk_core::{AuthProvider, Error, RetryPolicy, async_trait};
+use lift_testkit::openapi::{CheckedServer, Service};
 use lift_testkit::replay::Capture;
 use serde_json::Value;
-use wiremock::matchers::{header, method, path};
-use wiremock::{Match, MockBuilder, Request};
+use wiremock::matchers::{any, header, method, path};
+use wiremock::{Match, Mock, MockBuilder, Request};
 
 /// The bearer token the gateway-mode client sends.
 pub(crate) const TOKEN: &str = "admin-token";
@@ -58,6 +59,19 @@ pub(crate) const MANIFESTS: [&str; 7] = [
 /// The compat capture whose file name starts with `number` (e.g. `"58"`).
 pub(crate) fn capture(number: &str) -> Capture {
     Capture::find(fixtures().join("liftos-captures").join("compat"), number).unwrap()
+}
+
+/// A registry mock, checked against the registry's OpenAPI document, that answers one
+/// request, whatever it is, with the recorded answer (the calls under test differ from the
+/// recorded ones in their query or body, so a `Replay` would not match them).
+pub(crate) async fn serve(exchange: &Capture) -> CheckedServer {
+    let server = CheckedServer::start(Service::Registry).await;
+    Mock::given(any())
+        .respond_with(exchange.response_template())
+        .expect(1)
+        .mount(&server)
+        .await;
+    server
 }
 
 /// The recorded `detail` of an error body, if it was a JSON string.
