@@ -8,6 +8,7 @@
 
 mod capture;
 mod error;
+mod file;
 mod matching;
 
 use std::path::Path;
@@ -24,10 +25,9 @@ use matching::{Exactly, Query, Unrecorded};
 /// headers), body byte for byte.
 ///
 /// A request matches a recording on method, path and query exactly ([`Replay::builder`]
-/// can ignore the query). When several
-/// recordings share one request (an unregistration, then the same one again), they answer
-/// in file order, once each, and the last one keeps answering. Any other request gets a
-/// 404 and is kept: [`unmatched`](Self::unmatched) returns them, [`verify`](Self::verify)
+/// can ignore the query). When several recordings share one request (an unregistration,
+/// then the same one again), they answer in file order, once each, and the last one keeps
+/// answering. Any other request gets a 404 and is kept: [`unmatched`](Self::unmatched) returns them, [`verify`](Self::verify)
 /// fails listing them.
 ///
 /// ```
