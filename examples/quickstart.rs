@@ -9,15 +9,13 @@
 //! Run it with `cargo run --example quickstart`. Point `LiftConfig` at a real gateway
 //! instead of the stand-in and the same code runs against the platform.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Context as _;
 use lift_sdk::memory::StoreRequest;
 use lift_sdk::registry::{ModuleManifest, ModuleStatus};
 use lift_sdk::{LiftClient, LiftConfig};
-use serde_json::Value;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use lift_testkit::replay::{Capture, Replay};
 
 /// The recorded exchanges the stand-in replays, in the order the tour uses them.
 const REPLAYED: &[&str] = &[
@@ -34,7 +32,15 @@ const REPLAYED: &[&str] = &[
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
-    let platform = stand_in(&fixtures.join("liftos-captures/compat")).await?;
+    let recorded = fixtures.join("liftos-captures/compat");
+    let captures = REPLAYED
+        .iter()
+        .map(|id| Capture::load(recorded.join(format!("{id}.json"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    // Each recorded request gets its recorded answer, byte for byte. The query is not
+    // compared: the SDK pages through the registry (`?page=1&size=100`), the recording
+    // listed without one.
+    let platform = Replay::builder().ignore_query().serve(captures).await;
     println!(
         "stand-in platform replaying {} recorded exchanges at {}",
         REPLAYED.len(),
@@ -102,53 +108,8 @@ async fn main() -> anyhow::Result<()> {
         .unregister(&registration.module_id)
         .await?;
     println!("unregistered {gone}");
-    Ok(())
-}
 
-/// A local server that answers each recorded request with its recorded response.
-async fn stand_in(captures: &Path) -> anyhow::Result<MockServer> {
-    let server = MockServer::start().await;
-    for id in REPLAYED {
-        let file: PathBuf = captures.join(format!("{id}.json"));
-        let text = std::fs::read_to_string(&file)
-            .with_context(|| format!("reading {}", file.display()))?;
-        let capture: Value =
-            serde_json::from_str(&text).with_context(|| format!("parsing {}", file.display()))?;
-        let request = &capture["request"];
-        let response = &capture["response"];
-        let recorded_path = request["path"].as_str().unwrap_or_default();
-        let only_path = recorded_path
-            .split('?')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        let status = response["status"]
-            .as_u64()
-            .and_then(|s| u16::try_from(s).ok())
-            .unwrap_or(500);
-        let mut template = ResponseTemplate::new(status);
-        let mut mime = "application/json".to_owned();
-        for pair in response["headers"].as_array().into_iter().flatten() {
-            match (pair[0].as_str(), pair[1].as_str()) {
-                (Some("content-type"), Some(value)) => value.clone_into(&mut mime),
-                (Some(name), Some(value))
-                    if name != "content-length" && name != "transfer-encoding" =>
-                {
-                    template = template.append_header(name, value);
-                }
-                _ => {}
-            }
-        }
-        let body = response["body_raw"]
-            .as_str()
-            .unwrap_or_default()
-            .as_bytes()
-            .to_vec();
-        Mock::given(method(request["method"].as_str().unwrap_or("GET")))
-            .and(path(only_path))
-            .respond_with(template.set_body_raw(body, &mime))
-            .mount(&server)
-            .await;
-    }
-    Ok(server)
+    // The stand-in saw nothing it had no recording for.
+    platform.verify().await?;
+    Ok(())
 }

@@ -3,8 +3,11 @@
 //!
 //! [`tokens`]: test tokens, good and bad of every kind, with the verifier that matches them.
 //!
+//! [`replay`]: serves exchanges recorded from the reference services as they were recorded,
+//! and reports any request it has no recording for.
+//!
 //! The mocks of every service, the in-process fake platform and the module harness are
-//! still to come; today the kit holds [`openapi`] and [`tokens`].
+//! still to come.
 //!
 //! ```
 //! use lift_testkit::openapi::{OpenApi, Service};
@@ -25,6 +28,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod openapi;
+pub mod replay;
 pub mod tokens;
 
 // The README's code blocks are compiled and run as doctests, so it cannot drift from the API.

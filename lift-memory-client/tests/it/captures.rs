@@ -4,39 +4,61 @@
 
 use lift_memory_client::{Error, MemoryClient};
 use lift_sdk_core::{ErrorDetail, ErrorKind};
-use lift_testkit::openapi::{CheckedServer, Service};
+use lift_testkit::openapi::{OpenApi, SchemaCheck, Service};
+use lift_testkit::replay::{Capture, Replay};
 use serde_json::Value;
-use wiremock::matchers::{any, method, path};
-use wiremock::{Mock, MockServer};
+use wiremock::Mock;
+use wiremock::matchers::any;
 
-use crate::support::{Capture, Mode, capture, provider, received, transport};
+use crate::support::{Mode, capture, data, provider, transport};
 
-/// A client set up as the capture's client was: through the gateway, or direct to memory.
-async fn replay(capture: &Capture) -> (CheckedServer, MemoryClient) {
-    let server = CheckedServer::start(Service::Memory).await;
-    Mock::given(any())
-        .respond_with(capture.response_template())
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = match capture.target.service.as_str() {
-        "gateway" => MemoryClient::through_gateway(transport(&format!("{}/memory", server.uri())))
-            .for_provider(provider(Mode::Gateway)),
-        "memory" => {
-            MemoryClient::new(transport(&server.uri())).for_provider(provider(Mode::Direct))
-        }
-        other => panic!("{}: unexpected target {other}", capture.id),
-    };
-    (server, client)
+/// The capture served as recorded, every request checked against memory's OpenAPI document,
+/// and a client set up as the capture's client was: through the gateway, or direct to memory.
+struct Replayed {
+    // Fails the test on drop if memory would have refused a request the client sent.
+    _check: SchemaCheck,
+    replay: Replay,
+    client: MemoryClient,
 }
 
-/// The request the client sent, as `METHOD /path?query`.
-async fn sent(server: &MockServer) -> String {
-    let requests = received(server).await;
+async fn serve(capture: &Capture) -> Replayed {
+    let replay = Replay::serve([capture.clone()]).await;
+    let check = SchemaCheck::mount(OpenApi::new(Service::Memory), replay.server()).await;
+    let client = match capture.service() {
+        Some("gateway") => {
+            MemoryClient::through_gateway(transport(&format!("{}/memory", replay.uri())))
+                .for_provider(provider(Mode::Gateway))
+        }
+        Some("memory") => {
+            MemoryClient::new(transport(&replay.uri())).for_provider(provider(Mode::Direct))
+        }
+        other => panic!("{}: unexpected target {other:?}", capture.name()),
+    };
+    Replayed {
+        _check: check,
+        replay,
+        client,
+    }
+}
+
+/// The one request the client sent, as `METHOD /path?query`, which the replay had a
+/// recording for.
+async fn sent(replay: &Replay) -> String {
+    replay.verify().await.unwrap();
+    let requests = replay.received().await;
     assert_eq!(requests.len(), 1);
     let url = &requests[0].url;
     let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
     format!("{} {}{query}", requests[0].method, url.path())
+}
+
+/// `METHOD /path?query` of the recorded request.
+fn recorded(capture: &Capture) -> String {
+    format!(
+        "{} {}",
+        capture.request().method(),
+        capture.request().path_and_query()
+    )
 }
 
 #[tokio::test]
@@ -44,49 +66,46 @@ async fn recorded_success_answers_decode() {
     for set in ["", "compat"] {
         // 26: GET /memory/ (the root, trailing slash kept).
         let c = capture(set, 26);
-        let (server, client) = replay(&c).await;
+        let Replayed { replay, client, .. } = serve(&c).await;
         let info = client.info().await.unwrap();
-        assert_eq!(sent(&server).await, "GET /memory/");
-        assert_eq!(info.version, c.data()["version"].as_str().unwrap());
+        assert_eq!(sent(&replay).await, "GET /memory/");
+        assert_eq!(info.version, data(&c)["version"].as_str().unwrap());
         assert_eq!(info.kse_integration, "active");
         assert_eq!(info.docs, "/docs");
 
         // 39 and 53: GET /memory/context/stats.
         for number in [39, 53] {
             let c = capture(set, number);
-            let (server, client) = replay(&c).await;
+            let Replayed { replay, client, .. } = serve(&c).await;
             let stats = client.context_stats().await.unwrap();
-            assert_eq!(
-                sent(&server).await,
-                c.request.method.clone() + " " + &c.request.path
-            );
+            assert_eq!(sent(&replay).await, recorded(&c));
             assert_eq!(
                 stats.total_contexts,
-                c.data()["total_contexts"].as_u64().unwrap()
+                data(&c)["total_contexts"].as_u64().unwrap()
             );
             assert_eq!(
                 stats.active_contexts,
-                c.data()["active_contexts"].as_u64().unwrap()
+                data(&c)["active_contexts"].as_u64().unwrap()
             );
             assert_eq!(stats.backend, "universal_kse");
         }
 
         // 42: POST /memory/conceptual-spaces/create?name=marketing, body ["channel", …].
         let c = capture(set, 42);
-        let (server, client) = replay(&c).await;
+        let Replayed { replay, client, .. } = serve(&c).await;
         let space = client
             .create_conceptual_space("marketing", ["channel", "audience", "season"])
             .await
             .unwrap();
         assert_eq!(
-            sent(&server).await,
+            sent(&replay).await,
             "POST /memory/conceptual-spaces/create?name=marketing"
         );
-        assert_eq!(space.space_id, c.data()["space_id"].as_str().unwrap());
+        assert_eq!(space.space_id, data(&c)["space_id"].as_str().unwrap());
         assert_eq!(space.name, "marketing");
         assert_eq!(space.dimensions, ["channel", "audience", "season"]);
-        assert_eq!(space.org_id, c.data()["org_id"].as_str().unwrap());
-        let metadata = &c.response.body.as_ref().unwrap()["metadata"];
+        assert_eq!(space.org_id, data(&c)["org_id"].as_str().unwrap());
+        let metadata = &c.response().body().unwrap()["metadata"];
         assert_eq!(
             space.metadata.correlation_id(),
             metadata["correlation_id"].as_str()
@@ -94,11 +113,11 @@ async fn recorded_success_answers_decode() {
 
         // 43: GET /memory/conceptual-spaces, epoch-float timestamps.
         let c = capture(set, 43);
-        let (server, client) = replay(&c).await;
+        let Replayed { replay, client, .. } = serve(&c).await;
         let spaces = client.conceptual_spaces().await.unwrap();
-        assert_eq!(sent(&server).await, "GET /memory/conceptual-spaces");
+        assert_eq!(sent(&replay).await, "GET /memory/conceptual-spaces");
         assert_eq!(spaces.count, 1);
-        let (id, raw) = c.data()["conceptual_spaces"]
+        let (id, raw) = data(&c)["conceptual_spaces"]
             .as_object()
             .unwrap()
             .iter()
@@ -116,10 +135,10 @@ async fn recorded_success_answers_decode() {
 
         // 44: GET /memory/performance/metrics.
         let c = capture(set, 44);
-        let (server, client) = replay(&c).await;
+        let Replayed { replay, client, .. } = serve(&c).await;
         let metrics = client.performance_metrics().await.unwrap();
-        assert_eq!(sent(&server).await, "GET /memory/performance/metrics");
-        let summary = &c.data()["summary"];
+        assert_eq!(sent(&replay).await, "GET /memory/performance/metrics");
+        let summary = &data(&c)["summary"];
         assert_eq!(
             metrics.summary.total_operations,
             summary["total_operations"].as_u64().unwrap()
@@ -130,7 +149,7 @@ async fn recorded_success_answers_decode() {
         );
         assert_eq!(
             metrics.embedding_cache.get("max_cache_size"),
-            c.data()["embedding_cache"].get("max_cache_size")
+            data(&c)["embedding_cache"].get("max_cache_size")
         );
         assert!(metrics.observability.contains_key("tracing"));
     }
@@ -138,8 +157,9 @@ async fn recorded_success_answers_decode() {
 
 /// Calls the client method that sends the capture's request.
 async fn call(client: &MemoryClient, capture: &Capture) -> Error {
-    let route = capture.request.path.trim_start_matches("/memory");
-    let result = match (capture.request.method.as_str(), route) {
+    let path_and_query = capture.request().path_and_query();
+    let route = path_and_query.trim_start_matches("/memory");
+    let result = match (capture.request().method(), route) {
         ("POST", "/store") => client.store("x").await.map(drop),
         ("POST", "/search") => client.search("campaign").await.map(drop),
         ("POST", "/search/neural") => client.search_neural("campaign").await.map(drop),
@@ -152,9 +172,9 @@ async fn call(client: &MemoryClient, capture: &Capture) -> Error {
             client.delete_context("someone-else").await.map(drop)
         }
         ("GET", "") => client.info().await.map(drop),
-        (verb, path) => panic!("{}: no client call for {verb} {path}", capture.id),
+        (verb, path) => panic!("{}: no client call for {verb} {path}", capture.name()),
     };
-    result.expect_err(&capture.id)
+    result.expect_err(capture.name())
 }
 
 #[tokio::test]
@@ -164,18 +184,25 @@ async fn recorded_error_answers_become_typed_errors() {
         for number in numbers.clone() {
             // Arrange
             let c = capture(set, number);
-            let (server, client) = replay(&c).await;
+            let Replayed { replay, client, .. } = serve(&c).await;
+            if number == 54 {
+                // The reference's 307 for a root without its slash, which the client never
+                // sends: answer its `/memory/` with it.
+                Mock::given(any())
+                    .respond_with(c.response_template())
+                    .expect(1)
+                    .mount(replay.server())
+                    .await;
+            }
 
             // Act
             let err = call(&client, &c).await;
 
             // Assert
-            let id = &c.id;
+            let id = c.name();
             if number != 54 {
-                // The client sends the recorded route (54 is the reference's 307 for a root
-                // without its slash, which the client never sends).
-                let want = format!("{} {}", c.request.method, c.request.path);
-                assert_eq!(sent(&server).await, want, "{id}");
+                // The client sends the recorded route.
+                assert_eq!(sent(&replay).await, recorded(&c), "{id}");
             }
             check(&c, &err);
         }
@@ -183,8 +210,8 @@ async fn recorded_error_answers_become_typed_errors() {
 }
 
 fn check(capture: &Capture, err: &Error) {
-    let id = &capture.id;
-    let status = capture.response.status;
+    let id = capture.name();
+    let status = capture.response().status();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(status), "{id}");
     if status == 307 {
         assert_eq!(err.kind(), ErrorKind::Redirect, "{id}");
@@ -198,7 +225,7 @@ fn check(capture: &Capture, err: &Error) {
     assert_eq!(err.kind(), ErrorKind::Status, "{id}");
     assert!(!err.is_retryable(), "{id}");
     let api_error = err.api_error().expect(id);
-    match (&capture.response.body, api_error.detail()) {
+    match (capture.response().body(), api_error.detail()) {
         (Some(Value::Object(body)), ErrorDetail::Message(message)) => {
             assert_eq!(body["detail"].as_str(), Some(message.as_str()), "{id}");
         }
@@ -225,23 +252,18 @@ fn check(capture: &Capture, err: &Error) {
 async fn memorys_own_health_and_readiness_decode() {
     // Arrange: captures 05 and 06 were recorded on the memory service itself.
     let (health, ready) = (capture("compat", 5), capture("compat", 6));
-    let server = CheckedServer::start(Service::Memory).await;
-    for exchange in [&health, &ready] {
-        Mock::given(method("GET"))
-            .and(path(exchange.request.path.as_str()))
-            .respond_with(exchange.response_template())
-            .expect(1)
-            .mount(&server)
-            .await;
-    }
-    let client = MemoryClient::new(transport(&server.uri()));
+    let replay = Replay::serve([health.clone(), ready]).await;
+    let _check = SchemaCheck::mount(OpenApi::new(Service::Memory), replay.server()).await;
+    let client = MemoryClient::new(transport(&replay.uri()));
 
     // Act
     let alive = client.health().await.unwrap();
     let readiness = client.ready().await.unwrap();
 
     // Assert: a fresh memory service reports `degraded`, still with a 200.
-    let recorded = health.response.body.as_ref().unwrap();
+    assert_eq!(replay.received().await.len(), 2);
+    replay.verify().await.unwrap();
+    let recorded = health.response().body().unwrap();
     assert_eq!(alive.status, recorded["status"].as_str().unwrap());
     assert!(!alive.is_healthy());
     assert_eq!(

@@ -1,6 +1,5 @@
 //! Helpers shared by the integration tests: the two routing modes, credentials, captures.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -8,7 +7,7 @@ use lift_auth::{Role, StaticToken, UserContext, UserContextHeaders};
 use lift_memory_client::MemoryClient;
 use lift_sdk_core::{AuthProvider, CircuitBreaker, RetryBudget, RetryPolicy, Transport};
 use lift_testkit::openapi::{CheckedServer, Service};
-use serde::Deserialize;
+use lift_testkit::replay::Capture;
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Match, MockBuilder, MockServer, Request, ResponseTemplate};
@@ -169,77 +168,16 @@ pub(crate) async fn received(server: &MockServer) -> Vec<Request> {
     server.received_requests().await.unwrap_or_default()
 }
 
-/// The repository's fixtures.
-pub(crate) fn fixtures() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures"))
-}
-
-/// One recorded exchange of `fixtures/liftos-captures`.
-#[derive(Debug, Deserialize)]
-pub(crate) struct Capture {
-    pub(crate) id: String,
-    pub(crate) target: Target,
-    pub(crate) request: CapturedRequest,
-    pub(crate) response: CapturedResponse,
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct Target {
-    pub(crate) service: String,
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct CapturedRequest {
-    pub(crate) method: String,
-    pub(crate) path: String,
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct CapturedResponse {
-    pub(crate) status: u16,
-    pub(crate) headers: Vec<(String, String)>,
-    pub(crate) body: Option<Value>,
-    pub(crate) body_raw: String,
-}
-
-impl Capture {
-    /// The recorded answer, headers (duplicated `date`/`server` included) and body exactly
-    /// as sent; wiremock computes `content-length` itself.
-    pub(crate) fn response_template(&self) -> ResponseTemplate {
-        let mut template = ResponseTemplate::new(self.response.status);
-        let mut content_type = None;
-        for (name, value) in &self.response.headers {
-            match name.as_str() {
-                "content-length" | "transfer-encoding" => {}
-                "content-type" => content_type = Some(value.clone()),
-                _ => template = template.append_header(name.as_str(), value.as_str()),
-            }
-        }
-        let body = self.response.body_raw.clone().into_bytes();
-        match content_type {
-            Some(mime) => template.set_body_raw(body, &mime),
-            None => template.set_body_bytes(body),
-        }
-    }
-
-    /// The envelope's `data` as recorded.
-    pub(crate) fn data(&self) -> &Value {
-        &self.response.body.as_ref().expect(&self.id)["data"]
-    }
-}
-
-/// The capture `NN-…` of a set (`""` for as-committed, `"compat"`).
+/// The capture `NN-…` of a set of `fixtures/liftos-captures` (`""` for as-committed, `"compat"`).
 pub(crate) fn capture(set: &str, number: u32) -> Capture {
-    let dir = fixtures().join("liftos-captures").join(set);
-    let prefix = format!("{number:02}-");
-    let file = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .find(|path| {
-            let name = path.file_name().unwrap().to_string_lossy();
-            name.starts_with(&prefix) && name.ends_with(".json")
-        })
-        .unwrap_or_else(|| panic!("no capture {prefix}* in {}", dir.display()));
-    let text = std::fs::read_to_string(&file).unwrap();
-    serde_json::from_str(&text).unwrap_or_else(|err| panic!("{}: {err}", file.display()))
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/liftos-captures");
+    Capture::find(std::path::Path::new(dir).join(set), &format!("{number:02}")).unwrap()
+}
+
+/// The envelope's `data` as recorded.
+pub(crate) fn data(capture: &Capture) -> &Value {
+    &capture
+        .response()
+        .body()
+        .unwrap_or_else(|| panic!("{}: no body", capture.name()))["data"]
 }

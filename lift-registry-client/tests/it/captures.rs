@@ -4,25 +4,14 @@
 use lift_registry_client::{
     ListModules, ModuleHealth, ModuleId, ModuleRecord, ModuleUpdate, Unregistered,
 };
-use lift_testkit::openapi::{CheckedServer, Service};
+use lift_testkit::openapi::{OpenApi, SchemaCheck, Service};
+use lift_testkit::replay::{Capture, Replay};
 use serde_json::Value;
-use wiremock::Mock;
-use wiremock::matchers::any;
 
-use crate::support::{Capture, Mode, capture};
-
-async fn serve(exchange: &Capture) -> CheckedServer {
-    let server = CheckedServer::start(Service::Registry).await;
-    Mock::given(any())
-        .respond_with(exchange.response_template())
-        .expect(1)
-        .mount(&server)
-        .await;
-    server
-}
+use crate::support::{Mode, capture, manifest, serve};
 
 fn data(exchange: &Capture) -> &Value {
-    &exchange.response.body.as_ref().unwrap()["data"]
+    &exchange.response().body().unwrap()["data"]
 }
 
 /// The typed record agrees with the recorded JSON on every field it reads.
@@ -72,7 +61,7 @@ async fn registrations_decode() {
 
         let registered = Mode::Gateway
             .client(&server.uri())
-            .register(&exchange.manifest())
+            .register(&manifest(&exchange))
             .await
             .unwrap();
 
@@ -81,7 +70,7 @@ async fn registrations_decode() {
             registered.module_id,
             recorded["module_id"].as_str().unwrap()
         );
-        assert_record(&registered.module, &recorded["module"], &exchange.id);
+        assert_record(&registered.module, &recorded["module"], exchange.name());
         assert_eq!(
             registered.health.status.as_str(),
             recorded["health"]["status"]
@@ -100,7 +89,7 @@ async fn the_unreachable_registration_reports_why() {
 
     let registered = Mode::Gateway
         .client(&server.uri())
-        .register(&exchange.manifest())
+        .register(&manifest(&exchange))
         .await
         .unwrap();
 
@@ -129,9 +118,9 @@ async fn listings_decode() {
         assert_eq!(u64::from(page.pages), recorded["pages"].as_u64().unwrap());
         assert_eq!(page.has_next, recorded["has_next"].as_bool().unwrap());
         let items = recorded["items"].as_array().unwrap();
-        assert_eq!(page.items.len(), items.len(), "{}", exchange.id);
+        assert_eq!(page.items.len(), items.len(), "{}", exchange.name());
         for (record, json) in page.items.iter().zip(items) {
-            assert_record(record, json, &exchange.id);
+            assert_record(record, json, exchange.name());
         }
     }
 }
@@ -148,7 +137,7 @@ async fn single_records_decode() {
             .await
             .unwrap();
 
-        assert_record(&record, data(&exchange), &exchange.id);
+        assert_record(&record, data(&exchange), exchange.name());
     }
 }
 
@@ -198,7 +187,7 @@ async fn the_other_answers_decode() {
         .update(&id, &ModuleUpdate::new().version("1.0.1"))
         .await
         .unwrap();
-    assert_record(&updated.module, &data(&exchange)["module"], &exchange.id);
+    assert_record(&updated.module, &data(&exchange)["module"], exchange.name());
 
     let exchange = capture("82");
     let server = serve(&exchange).await;
@@ -214,22 +203,18 @@ async fn the_other_answers_decode() {
 async fn the_registrys_own_health_and_readiness_decode() {
     // Arrange: captures 07 and 08 were recorded on the registry itself.
     let (health, ready) = (capture("07"), capture("08"));
-    let server = CheckedServer::start(Service::Registry).await;
-    for (route, exchange) in [("/health", &health), ("/ready", &ready)] {
-        Mock::given(wiremock::matchers::path(route))
-            .respond_with(exchange.response_template())
-            .expect(1)
-            .mount(&server)
-            .await;
-    }
-    let client = Mode::Direct.client(&server.uri());
+    let replay = Replay::serve([health.clone(), ready]).await;
+    let _check = SchemaCheck::mount(OpenApi::new(Service::Registry), replay.server()).await;
+    let client = Mode::Direct.client(&replay.uri());
 
     // Act
     let alive = client.health().await.unwrap();
     let readiness = client.ready().await.unwrap();
 
-    // Assert
-    let recorded = health.response.body.as_ref().unwrap();
+    // Assert: `/health` and `/ready` once each, as recorded.
+    assert_eq!(replay.received().await.len(), 2);
+    replay.verify().await.unwrap();
+    let recorded = health.response().body().unwrap();
     assert_eq!(alive.status, "healthy");
     assert_eq!(
         alive.dependencies["registered_modules"],

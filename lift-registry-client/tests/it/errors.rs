@@ -3,10 +3,11 @@
 use lift_registry_client::{Error, ListModules, ModuleId, RegistryClient, Unregistered};
 use lift_sdk_core::{ErrorDetail, ErrorKind};
 use lift_testkit::openapi::{CheckedServer, Service};
+use lift_testkit::replay::Capture;
 use wiremock::Mock;
 use wiremock::matchers::any;
 
-use crate::support::{Capture, Mode, capture};
+use crate::support::{Mode, capture, detail, manifest, serve};
 
 /// Which client call produced a recorded exchange.
 #[derive(Debug, Clone, Copy)]
@@ -22,7 +23,7 @@ impl Call {
         let id = ModuleId::new("7c840860-4c75-40c1-b743-675f948a4201").unwrap();
         match self {
             Self::Register => client
-                .register(&capture("58").manifest())
+                .register(&manifest(&capture("58")))
                 .await
                 .map(drop)
                 .unwrap_err(),
@@ -59,12 +60,7 @@ const CASES: [(&str, Call, Mode); 11] = [
 ];
 
 async fn replay(exchange: &Capture, call: Call, mode: Mode) -> Error {
-    let server = CheckedServer::start(Service::Registry).await;
-    Mock::given(any())
-        .respond_with(exchange.response_template())
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serve(exchange).await;
     call.run(&mode.client(&server.uri())).await
 }
 
@@ -73,8 +69,8 @@ async fn every_recorded_error_is_typed() {
     for (number, call, mode) in CASES {
         let exchange = capture(number);
         let err = replay(&exchange, call, mode).await;
-        let status = exchange.response.status;
-        let id = &exchange.id;
+        let status = exchange.response().status();
+        let id = exchange.name();
 
         if status == 307 {
             assert_eq!(err.kind(), ErrorKind::Redirect, "{id}: {err}");
@@ -90,18 +86,18 @@ async fn every_recorded_error_is_typed() {
         let api_error = err
             .api_error()
             .unwrap_or_else(|| panic!("{id}: no api error"));
-        match (exchange.detail(), api_error.detail()) {
+        match (detail(&exchange), api_error.detail()) {
             (Some(recorded), ErrorDetail::Message(message)) => {
                 assert_eq!(message, recorded, "{id}");
                 assert!(err.to_string().contains(recorded), "{id}: {err}");
             }
             (None, ErrorDetail::Validation(items)) => {
-                let recorded = &exchange.response.body.as_ref().unwrap()["detail"];
+                let recorded = &exchange.response().body().unwrap()["detail"];
                 assert_eq!(items.len(), recorded.as_array().unwrap().len(), "{id}");
                 assert_eq!(items[0].kind, recorded[0]["type"], "{id}");
             }
             (None, ErrorDetail::Text(text)) => {
-                assert_eq!(text, &exchange.response.body_raw, "{id}");
+                assert_eq!(text, exchange.response().body_raw(), "{id}");
             }
             (recorded, decoded) => panic!("{id}: recorded {recorded:?}, decoded {decoded:?}"),
         }
@@ -189,12 +185,7 @@ async fn not_found_is_reported_as_such() {
 async fn unregistering_again_is_not_an_error() {
     // The recorded 404 `Module not found` of a second DELETE.
     let exchange = capture("83");
-    let server = CheckedServer::start(Service::Registry).await;
-    Mock::given(any())
-        .respond_with(exchange.response_template())
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serve(&exchange).await;
 
     let outcome = Mode::Gateway
         .client(&server.uri())
@@ -202,6 +193,6 @@ async fn unregistering_again_is_not_an_error() {
         .await
         .unwrap();
 
-    assert_eq!(exchange.response.status, 404);
+    assert_eq!(exchange.response().status(), 404);
     assert_eq!(outcome, Unregistered::AlreadyGone);
 }

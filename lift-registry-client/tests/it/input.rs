@@ -11,7 +11,8 @@ use wiremock::matchers::{any, body_json, method, path};
 use wiremock::{Mock, ResponseTemplate};
 
 use crate::support::{
-    Mode, NoUserContext, TOKEN, TokenAndContext, capture, fast_retries, manifest_path, user_context,
+    Mode, NoUserContext, TOKEN, TokenAndContext, capture, fast_retries, manifest, manifest_path,
+    user_context,
 };
 
 /// A server that fails the test (on drop) if it receives anything.
@@ -29,7 +30,7 @@ async fn silent_server() -> CheckedServer {
 async fn an_invalid_manifest_is_refused_before_sending() {
     let server = silent_server().await;
     let client = Mode::Gateway.client(&server.uri());
-    let mut manifest = capture("58").manifest();
+    let mut manifest = manifest(&capture("58"));
     manifest.version = "1.0".to_owned();
 
     let err = client.register(&manifest).await.unwrap_err();
@@ -320,7 +321,7 @@ async fn reads_are_retried_but_registration_is_not() {
 
     let summary = client.health_summary().await.unwrap();
     let err = client
-        .register(&capture("58").manifest())
+        .register(&manifest(&capture("58")))
         .await
         .unwrap_err();
 

@@ -10,7 +10,7 @@ use lift_registry_client::{
 use serde_json::json;
 use wiremock::matchers::{body_json, query_param, query_param_is_missing};
 
-use crate::support::{Mode, both_modes, capture};
+use crate::support::{Mode, both_modes, capture, manifest, registration_body};
 
 const ECHO_ID: &str = "7c840860-4c75-40c1-b743-675f948a4201";
 
@@ -33,12 +33,12 @@ async fn register(mode: Mode) {
     let server = CheckedServer::start(Service::Registry).await;
     let exchange = capture("58");
     mode.mock("POST", "/modules")
-        .and(body_json(exchange.registration_body()))
+        .and(body_json(registration_body(&exchange)))
         .respond_with(exchange.response_template())
         .expect(1)
         .mount(&server)
         .await;
-    let manifest = exchange.manifest();
+    let manifest = manifest(&exchange);
 
     // Act
     let registered = mode
@@ -227,7 +227,7 @@ async fn update(mode: Mode) {
     let server = CheckedServer::start(Service::Registry).await;
     let exchange = capture("74");
     mode.mock("PUT", &format!("/modules/{ECHO_ID}"))
-        .and(body_json(exchange.request.body.clone().unwrap()))
+        .and(body_json(exchange.request().body().unwrap().clone()))
         .respond_with(exchange.response_template())
         .expect(1)
         .mount(&server)

@@ -9,10 +9,11 @@ use lift_auth::{Role, StaticToken, UserContext, UserContextHeaders};
 use lift_registry_client::{ModuleManifest, RegistryClient};
 use lift_sdk_core::http::HeaderMap;
 use lift_sdk_core::{AuthProvider, Error, RetryPolicy, async_trait};
-use serde::Deserialize;
+use lift_testkit::openapi::{CheckedServer, Service};
+use lift_testkit::replay::Capture;
 use serde_json::Value;
-use wiremock::matchers::{header, method, path};
-use wiremock::{Match, MockBuilder, Request, ResponseTemplate};
+use wiremock::matchers::{any, header, method, path};
+use wiremock::{Match, Mock, MockBuilder, Request};
 
 /// The bearer token the gateway-mode client sends.
 pub(crate) const TOKEN: &str = "admin-token";
@@ -55,81 +56,39 @@ pub(crate) const MANIFESTS: [&str; 7] = [
     "surfacing",
 ];
 
-/// One recorded exchange of `fixtures/liftos-captures/compat`.
-#[derive(Debug, Deserialize)]
-pub(crate) struct Capture {
-    pub(crate) id: String,
-    pub(crate) request: CapturedRequest,
-    pub(crate) response: CapturedResponse,
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct CapturedRequest {
-    pub(crate) body: Option<Value>,
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct CapturedResponse {
-    pub(crate) status: u16,
-    pub(crate) headers: Vec<(String, String)>,
-    pub(crate) body: Option<Value>,
-    pub(crate) body_raw: String,
-}
-
 /// The compat capture whose file name starts with `number` (e.g. `"58"`).
 pub(crate) fn capture(number: &str) -> Capture {
-    let dir = fixtures().join("liftos-captures").join("compat");
-    let prefix = format!("{number}-");
-    let file = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .find(|path| {
-            path.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with(&prefix)
-        })
-        .unwrap_or_else(|| panic!("no capture {number} in {}", dir.display()));
-    let text = std::fs::read_to_string(&file).unwrap();
-    serde_json::from_str(&text).unwrap_or_else(|err| panic!("{}: {err}", file.display()))
+    Capture::find(fixtures().join("liftos-captures").join("compat"), number).unwrap()
 }
 
-impl Capture {
-    /// The recorded answer: status, headers in order with duplicates (`date`, `server`),
-    /// and the body byte for byte. `content-length` is left to wiremock, which computes it.
-    pub(crate) fn response_template(&self) -> ResponseTemplate {
-        let mut template = ResponseTemplate::new(self.response.status);
-        let mut content_type = None;
-        for (name, value) in &self.response.headers {
-            match name.as_str() {
-                "content-length" | "transfer-encoding" => {}
-                "content-type" => content_type = Some(value.clone()),
-                _ => template = template.append_header(name.as_str(), value.as_str()),
-            }
-        }
-        let body = self.response.body_raw.clone().into_bytes();
-        match content_type {
-            Some(mime) => template.set_body_raw(body, &mime),
-            None => template.set_body_bytes(body),
-        }
-    }
+/// A registry mock, checked against the registry's OpenAPI document, that answers one
+/// request, whatever it is, with the recorded answer (the calls under test differ from the
+/// recorded ones in their query or body, so a `Replay` would not match them).
+pub(crate) async fn serve(exchange: &Capture) -> CheckedServer {
+    let server = CheckedServer::start(Service::Registry).await;
+    Mock::given(any())
+        .respond_with(exchange.response_template())
+        .expect(1)
+        .mount(&server)
+        .await;
+    server
+}
 
-    /// The recorded `detail` of an error body, if it was a JSON string.
-    pub(crate) fn detail(&self) -> Option<&str> {
-        self.response.body.as_ref()?.get("detail")?.as_str()
-    }
+/// The recorded `detail` of an error body, if it was a JSON string.
+pub(crate) fn detail(capture: &Capture) -> Option<&str> {
+    capture.response().body()?.get("detail")?.as_str()
+}
 
-    /// The recorded request body without the keys the client never sends.
-    pub(crate) fn registration_body(&self) -> Value {
-        let mut body = self.request.body.clone().unwrap();
-        body.as_object_mut().unwrap().remove("module_id");
-        body
-    }
+/// The recorded request body without the keys the client never sends.
+pub(crate) fn registration_body(capture: &Capture) -> Value {
+    let mut body = capture.request().body().unwrap().clone();
+    body.as_object_mut().unwrap().remove("module_id");
+    body
+}
 
-    /// The manifest the recorded registration was made from.
-    pub(crate) fn manifest(&self) -> ModuleManifest {
-        serde_json::from_value(self.request.body.clone().unwrap()).unwrap()
-    }
+/// The manifest the recorded registration was made from.
+pub(crate) fn manifest(capture: &Capture) -> ModuleManifest {
+    serde_json::from_value(capture.request().body().unwrap().clone()).unwrap()
 }
 
 /// A careless provider that adds both a bearer token and user-context headers.

@@ -1,85 +1,14 @@
 //! Helpers shared by the integration tests.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use lift_sdk_core::{CircuitBreaker, RetryBudget, RetryPolicy, Transport, TransportBuilder};
-use serde::Deserialize;
-use serde_json::Value;
-use wiremock::ResponseTemplate;
+use lift_testkit::replay::Capture;
 
-/// The repository's copy of the fixtures.
-pub(crate) fn fixtures() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures"))
-}
-
-/// One recorded exchange of `fixtures/liftos-captures`.
-#[derive(Debug, Deserialize)]
-pub(crate) struct Capture {
-    pub(crate) id: String,
-    pub(crate) request: CapturedRequest,
-    pub(crate) response: CapturedResponse,
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct CapturedRequest {
-    pub(crate) method: String,
-    pub(crate) path: String,
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct CapturedResponse {
-    pub(crate) status: u16,
-    pub(crate) headers: Vec<(String, String)>,
-    pub(crate) body: Option<Value>,
-    pub(crate) body_raw: String,
-}
-
-impl Capture {
-    /// The recorded answer, headers (duplicates included) and body exactly as sent.
-    pub(crate) fn response_template(&self) -> ResponseTemplate {
-        let mut template = ResponseTemplate::new(self.response.status);
-        let mut content_type = None;
-        for (name, value) in &self.response.headers {
-            match name.as_str() {
-                // wiremock computes the length of the body it sends itself.
-                "content-length" | "transfer-encoding" => {}
-                "content-type" => content_type = Some(value.clone()),
-                _ => template = template.append_header(name.as_str(), value.as_str()),
-            }
-        }
-        let body = self.response.body_raw.clone().into_bytes();
-        match content_type {
-            Some(mime) => template.set_body_raw(body, &mime),
-            None => template.set_body_bytes(body),
-        }
-    }
-
-    /// The recorded path without its query string.
-    pub(crate) fn path_only(&self) -> &str {
-        self.request.path.split('?').next().unwrap_or_default()
-    }
-}
-
-/// Every capture of one set (`""` for as-committed, `"compat"`).
+/// Every capture of one set of `fixtures/liftos-captures` (`""` for as-committed, `"compat"`).
 pub(crate) fn captures(set: &str) -> Vec<Capture> {
-    let dir = fixtures().join("liftos-captures").join(set);
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| {
-            path.extension().is_some_and(|ext| ext == "json")
-                && !path.file_name().unwrap().to_string_lossy().starts_with('_')
-        })
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .map(|path| {
-            let text = std::fs::read_to_string(path).unwrap();
-            serde_json::from_str(&text).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
-        })
-        .collect()
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/liftos-captures");
+    Capture::load_all(std::path::Path::new(dir).join(set)).unwrap()
 }
 
 /// A transport builder with fast, deterministic retry settings for tests.

@@ -32,7 +32,7 @@ fn every_timestamp_in_the_captures_parses() {
     let mut found = Vec::new();
     for set in ["", "compat"] {
         for capture in captures(set) {
-            if let Some(body) = &capture.response.body {
+            if let Some(body) = capture.response().body() {
                 timestamps_in(body, &mut found);
             }
         }

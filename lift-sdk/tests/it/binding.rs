@@ -13,7 +13,7 @@ use lift_sdk::{
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::support::{SETS, module_id, recorded};
+use crate::support::{SETS, capture, module_id};
 
 /// A provider that sends a bearer token and, wrongly for the gateway, every user-context
 /// header there is, in mixed case.
@@ -223,9 +223,10 @@ async fn the_auth_client_reads_its_recorded_health_and_readiness() {
         // Arrange: auth's recorded /health (200) and /ready (503 at the reference).
         let server = MockServer::start().await;
         for id in ["03-auth-health", "04-auth-ready"] {
-            let (recorded_path, template) = recorded(set, id);
-            Mock::given(path(format!("/auth{recorded_path}")))
-                .respond_with(template)
+            // Recorded on auth itself: served where the gateway routes auth.
+            let exchange = capture(set, id);
+            Mock::given(path(format!("/auth{}", exchange.request().path())))
+                .respond_with(exchange.response_template())
                 .expect(1)
                 .mount(&server)
                 .await;
@@ -288,7 +289,7 @@ async fn a_client_for_a_caller_sends_their_token_and_the_original_keeps_its_own(
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/memory/health"))
-        .respond_with(recorded("", "05-memory-health").1)
+        .respond_with(capture("", "05-memory-health").response_template())
         .mount(&server)
         .await;
     let client = LiftClient::new(

@@ -5,11 +5,12 @@ use std::sync::Arc;
 use lift_sdk::{GatewayClient, Uptime};
 use lift_sdk_core::http::{HeaderMap, HeaderValue};
 use lift_sdk_core::{AuthProvider, Error, ErrorKind, RetryPolicy, Transport, async_trait};
+use lift_testkit::replay::Replay;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::support::{self, SETS, module_id, recorded};
+use crate::support::{self, SETS, capture, module_id};
 
 #[derive(Debug)]
 struct Bearer;
@@ -34,29 +35,21 @@ fn gateway(server: &MockServer) -> GatewayClient {
     GatewayClient::new(transport)
 }
 
-async fn replay(server: &MockServer, set: &str, id: &str) {
-    let (recorded_path, template) = recorded(set, id);
-    let only_path = recorded_path.split('?').next().unwrap().to_owned();
-    Mock::given(path(only_path))
-        .respond_with(template)
-        .mount(server)
-        .await;
-}
-
 #[tokio::test]
 async fn recorded_health_readiness_and_root_decode() {
     for set in SETS {
         // Arrange
-        let server = MockServer::start().await;
-        for id in [
-            "01-gateway-health",
-            "02-gateway-ready",
-            "09-gateway-health-detailed",
-            "10-gateway-root",
-        ] {
-            replay(&server, set, id).await;
-        }
-        let gateway = gateway(&server);
+        let replay = Replay::serve(
+            [
+                "01-gateway-health",
+                "02-gateway-ready",
+                "09-gateway-health-detailed",
+                "10-gateway-root",
+            ]
+            .map(|id| capture(set, id)),
+        )
+        .await;
+        let gateway = gateway(replay.server());
 
         // Act
         let health = gateway.health().await.unwrap();
@@ -79,14 +72,14 @@ async fn recorded_health_readiness_and_root_decode() {
         assert_eq!(detailed.dependencies["billing"], "unhealthy");
         assert_eq!(info.version, "1.0.0");
         assert_eq!(info.services.len(), 12);
-        let paths: Vec<_> = server
-            .received_requests()
+        let paths: Vec<_> = replay
+            .received()
             .await
-            .unwrap()
             .iter()
             .map(|request| request.url.path().to_owned())
             .collect();
         assert_eq!(paths, ["/health", "/ready", "/health/detailed", "/"]);
+        replay.verify().await.unwrap();
     }
 }
 
@@ -174,20 +167,21 @@ async fn recorded_module_proxy_errors_become_typed_errors() {
         .into_iter()
         .flat_map(|set| cases.map(|case| (set, case)))
     {
-        let server = MockServer::start().await;
-        replay(&server, set, id).await;
-        let (recorded_path, _) = recorded(set, id);
+        let exchange = capture(set, id);
+        let recorded_path = exchange.request().path_and_query();
+        let replay = Replay::serve([exchange]).await;
+        let server = replay.server();
         let mut parts = recorded_path.trim_start_matches("/modules/").splitn(2, '/');
         let module_id = parts.next().unwrap();
         let rest = parts.next().map(|rest| format!("/{rest}"));
 
-        let module = gateway(&server).module(&support::module_id(module_id));
+        let module = gateway(server).module(&support::module_id(module_id));
         let err = match rest {
             Some(rest) => module.get_json::<Value>(&rest).await.unwrap_err(),
             // 76 asks for `/modules/{id}` with no slash; replay that exact URL.
             None => {
                 let url = format!("{}{recorded_path}", server.uri()).parse().unwrap();
-                gateway(&server)
+                gateway(server)
                     .transport()
                     .request_url(lift_sdk_core::http::Method::GET, url)
                     .send()
@@ -205,6 +199,7 @@ async fn recorded_module_proxy_errors_become_typed_errors() {
                 "{id}: {message}"
             );
         }
+        replay.verify().await.unwrap();
     }
 }
 
