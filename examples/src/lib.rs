@@ -25,4 +25,6 @@ mod guides {
     mod sdk {}
     #[doc = include_str!("../../docs/modules.md")]
     mod modules {}
+    #[doc = include_str!("../../docs/testing.md")]
+    mod testing {}
 }
