@@ -27,6 +27,7 @@
 //! None.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod mocks;
 pub mod openapi;
 pub mod replay;
 pub mod tokens;

@@ -175,21 +175,23 @@ impl OpenApi {
                 route: None,
                 location: String::new(),
                 message: format!("no operation of the {} document matches", self.service),
+                refused: false,
             }]);
         };
         let mut violations = Vec::new();
-        let mut report = |location: String, message: String| {
+        let mut report = |location: String, message: String, refused: bool| {
             violations.push(Violation {
                 request: request.clone(),
                 route: Some(operation.route.clone()),
                 location,
                 message,
+                refused,
             });
         };
         for (name, value) in &path_params {
             if let Some(param) = operation.path_params.iter().find(|p| &p.name == name) {
                 for message in param.check(value) {
-                    report(format!("path {name}"), message);
+                    report(format!("path {name}"), message, true);
                 }
             }
         }
@@ -261,7 +263,7 @@ impl Operation {
         (pieces.len() == self.segments.len()).then_some(params)
     }
 
-    fn check_query(&self, query: &str, report: &mut impl FnMut(String, String)) {
+    fn check_query(&self, query: &str, report: &mut impl FnMut(String, String, bool)) {
         let pairs: Vec<(String, String)> = query
             .split('&')
             .filter(|pair| !pair.is_empty())
@@ -275,7 +277,7 @@ impl Operation {
             match self.query.iter().find(|param| &param.name == name) {
                 Some(param) => {
                     for message in param.check(value) {
-                        report(format!("query {name}"), message);
+                        report(format!("query {name}"), message, true);
                     }
                 }
                 // The gateway forwards every query parameter to the service behind it.
@@ -283,6 +285,7 @@ impl Operation {
                 None => report(
                     format!("query {name}"),
                     "not a parameter of this operation: the service ignores it".to_owned(),
+                    false,
                 ),
             }
         }
@@ -291,28 +294,33 @@ impl Operation {
                 report(
                     format!("query {}", param.name),
                     "required, missing".to_owned(),
+                    true,
                 );
             }
         }
     }
 
-    fn check_body(&self, body: &[u8], report: &mut impl FnMut(String, String)) {
+    fn check_body(&self, body: &[u8], report: &mut impl FnMut(String, String, bool)) {
         let forwards = self.route.service == Service::Gateway;
         match &self.body {
             None if body.is_empty() || forwards => {}
-            None => report("body".to_owned(), "this operation takes no body".to_owned()),
+            None => report(
+                "body".to_owned(),
+                "this operation takes no body: the service ignores it".to_owned(),
+                false,
+            ),
             Some(_) if body.is_empty() => {
                 if self.body_required {
-                    report("body".to_owned(), "required, missing".to_owned());
+                    report("body".to_owned(), "required, missing".to_owned(), true);
                 }
             }
             Some(schema) => match serde_json::from_slice::<Value>(body) {
                 Ok(value) => {
                     for (location, message) in schema.errors(&value) {
-                        report(format!("body{location}"), message);
+                        report(format!("body{location}"), message, true);
                     }
                 }
-                Err(err) => report("body".to_owned(), format!("not JSON: {err}")),
+                Err(err) => report("body".to_owned(), format!("not JSON: {err}"), true),
             },
         }
     }

@@ -91,6 +91,10 @@ pub struct Violation {
     pub location: String,
     /// What is wrong.
     pub message: String,
+    /// Whether the service answers 422 to it. `false` for what the service ignores (a query
+    /// parameter or a body the operation does not take) and for a request no operation
+    /// matches (a 404): still client bugs, so [`SchemaCheck`] reports them all.
+    pub refused: bool,
 }
 
 impl fmt::Display for Violation {

@@ -1,0 +1,25 @@
+//! Mocks of the platform's services, on wiremock, each on its own loopback port.
+//!
+//! Every mock is built on [`MockService`]:
+//! - it answers the contract's happy paths with realistic bodies (the `APIResponse`
+//!   envelope, naive-UTC timestamps, ids shaped like the reference's);
+//! - it checks every request against the reference service's OpenAPI document and answers
+//!   what FastAPI would (422 with `{"detail":[{type, loc, msg, input}]}`), so a client bug
+//!   the real service would refuse fails in the mock too;
+//! - it records what it received as typed values ([`Received`]), stamped on the test's tokio
+//!   clock;
+//! - it verifies domain-named expectations ([`Expected`]) on [`MockService::verify`] and on
+//!   drop.
+//!
+//! Paths are served as the service sees them and under its gateway prefix (`/memory/…`),
+//! so one mock serves clients in both routing modes.
+
+mod expect;
+mod fastapi;
+mod received;
+mod service;
+
+pub use expect::{Expected, Times};
+pub use fastapi::{envelope, naive_utc_now, uuid4};
+pub use received::{Caller, Received};
+pub use service::{MockService, RouteMatcher};
