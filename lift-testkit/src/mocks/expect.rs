@@ -41,30 +41,34 @@ pub struct Expected {
     pub(crate) state: Arc<Mutex<Expectation>>,
 }
 
+#[allow(
+    clippy::must_use_candidate,
+    reason = "the expectation is registered already: ignoring the handle is fine"
+)]
 impl Expected {
     pub(crate) fn new(state: Arc<Mutex<Expectation>>) -> Self {
         Self { state }
     }
 
     /// Expects exactly `count` matching requests.
-    pub fn times(self, count: u64) -> Self {
+    pub fn times(&self, count: u64) -> &Self {
         self.lock().times = Times::from(count);
         self
     }
 
     /// Expects a number of matching requests within `range` (`1..=3`, `2..`, `..5`).
-    pub fn between(self, range: impl RangeBounds<u64>) -> Self {
+    pub fn between(&self, range: impl RangeBounds<u64>) -> &Self {
         self.lock().times = Times::from_range(&range);
         self
     }
 
     /// Expects no matching request at all.
-    pub fn never(self) -> Self {
+    pub fn never(&self) -> &Self {
         self.times(0)
     }
 
     /// Counts only requests made as user `user_id` (by `X-User-ID` or the token's `sub`).
-    pub fn as_user(self, user_id: impl Into<String>) -> Self {
+    pub fn as_user(&self, user_id: impl Into<String>) -> &Self {
         let user_id = user_id.into();
         self.only(format!("as user `{user_id}`"), move |r| {
             r.user_id() == Some(&*user_id)
@@ -73,10 +77,10 @@ impl Expected {
 
     /// Counts only requests that also fit `filter`, described by `description`.
     pub fn only(
-        self,
+        &self,
         description: impl fmt::Display,
         filter: impl Fn(&Received) -> bool + Send + Sync + 'static,
-    ) -> Self {
+    ) -> &Self {
         {
             let mut state = self.lock();
             state.description = format!("{} {description}", state.description);

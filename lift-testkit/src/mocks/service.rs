@@ -143,6 +143,7 @@ impl MockService {
 
     /// Expects requests that fit `filter`, described as `description` in a failure; at
     /// least one unless refined on the returned [`Expected`].
+    #[allow(clippy::must_use_candidate, reason = "registered already")]
     pub fn expect(
         &self,
         description: impl Into<String>,
@@ -159,6 +160,7 @@ impl MockService {
     }
 
     /// Expects calls to `method` `path`, as [`received_on`](Self::received_on) matches them.
+    #[allow(clippy::must_use_candidate, reason = "registered already")]
     pub fn expect_call(&self, method: &str, path: &str) -> Expected {
         let (method, path) = (method.to_owned(), path.to_owned());
         self.expect(format!("{method} {path}"), move |r| r.is(&method, &path))
