@@ -31,11 +31,14 @@ const HAPPY_PRIORITY: u8 = 10;
 pub struct MockService {
     // Declared first: expectations are verified (and may panic) before the server stops.
     state: Arc<Shared>,
-    server: MockServer,
+    /// Shared with the gateway mock when this one is [`behind`](Self::behind) it.
+    server: Arc<MockServer>,
 }
 
 struct Shared {
     service: Service,
+    /// Served only under the gateway prefix, on the gateway mock's server.
+    behind_gateway: bool,
     journal: Mutex<Vec<Received>>,
     expectations: Mutex<Vec<Arc<Mutex<Expectation>>>>,
     /// The test's runtime, whose (possibly paused) clock stamps each request: wiremock
@@ -47,9 +50,21 @@ impl MockService {
     /// Starts a mock of `service` on loopback, with the request check and the 404 fallback
     /// mounted and nothing else.
     pub async fn start(service: Service) -> Self {
-        let server = MockServer::start().await;
+        Self::mount(service, Arc::new(MockServer::start().await), false).await
+    }
+
+    /// Starts a mock of `service` on the server of `gateway` (a mock of the gateway), serving
+    /// only under the service's prefix (`/memory/…`), as the gateway forwards: a client in
+    /// gateway routing mode then reaches every service at the gateway's one URL. The journal
+    /// and expectations of this mock see only what came under its prefix.
+    pub async fn behind(gateway: &Self, service: Service) -> Self {
+        Self::mount(service, Arc::clone(&gateway.server), true).await
+    }
+
+    async fn mount(service: Service, server: Arc<MockServer>, behind_gateway: bool) -> Self {
         let state = Arc::new(Shared {
             service,
+            behind_gateway,
             journal: Mutex::new(Vec::new()),
             expectations: Mutex::new(Vec::new()),
             clock: tokio::runtime::Handle::try_current().ok(),
@@ -61,7 +76,7 @@ impl MockService {
             .named("journal")
             .mount(&server)
             .await;
-        Mock::given(Refused(api.clone()))
+        Mock::given(Refused(api.clone(), Arc::clone(&state)))
             .respond_with(Refuse(api))
             .with_priority(CHECK_PRIORITY)
             .named("OpenAPI request check (422)")
@@ -103,6 +118,7 @@ impl MockService {
             method: method.to_ascii_uppercase(),
             path: path.to_owned(),
             prefix: self.state.service.gateway_prefix(),
+            prefix_required: self.state.behind_gateway,
         }
     }
 
@@ -219,7 +235,25 @@ impl Shared {
         lock(&self.journal)
     }
 
+    /// The path as this service sees it and whether it came under the gateway prefix, or
+    /// `None` for a request that is not this service's (on a shared gateway server).
+    fn own_path<'p>(&self, path: &'p str) -> Option<(&'p str, bool)> {
+        let stripped = self
+            .service
+            .gateway_prefix()
+            .and_then(|prefix| path.strip_prefix(prefix))
+            .filter(|rest| rest.starts_with('/'));
+        match stripped {
+            Some(rest) => Some((rest, true)),
+            None if self.behind_gateway => None,
+            None => Some((path, false)),
+        }
+    }
+
     fn record(&self, request: &Request) {
+        let Some((path, through_gateway)) = self.own_path(request.url.path()) else {
+            return;
+        };
         let at = match &self.clock {
             Some(handle) => {
                 let _entered = handle.enter();
@@ -227,16 +261,10 @@ impl Shared {
             }
             None => tokio::time::Instant::now(),
         };
-        let full_path = request.url.path();
-        let stripped = self
-            .service
-            .gateway_prefix()
-            .and_then(|prefix| full_path.strip_prefix(prefix))
-            .filter(|rest| rest.starts_with('/'));
         let received = Received {
             method: request.method.clone(),
-            path: stripped.unwrap_or(full_path).to_owned(),
-            through_gateway: stripped.is_some(),
+            path: path.to_owned(),
+            through_gateway,
             query: request.url.query().unwrap_or("").to_owned(),
             headers: request.headers.clone(),
             body: request.body.clone(),
@@ -261,12 +289,14 @@ impl Match for Journal {
     }
 }
 
-/// Matches a request the service's document refuses (a 422), not one it has no route for.
-struct Refused(OpenApi);
+/// Matches a request the service's document refuses (a 422), not one it has no route for
+/// nor one for another service on a shared gateway server.
+struct Refused(OpenApi, Arc<Shared>);
 
 impl Match for Refused {
     fn matches(&self, request: &Request) -> bool {
-        check(&self.0, request).is_err_and(|violations| violations.iter().any(|v| v.refused))
+        self.1.own_path(request.url.path()).is_some()
+            && check(&self.0, request).is_err_and(|violations| violations.iter().any(|v| v.refused))
     }
 }
 
@@ -299,6 +329,7 @@ pub struct RouteMatcher {
     method: String,
     path: String,
     prefix: Option<&'static str>,
+    prefix_required: bool,
 }
 
 impl Match for RouteMatcher {
@@ -311,7 +342,7 @@ impl Match for RouteMatcher {
             .prefix
             .and_then(|prefix| path.strip_prefix(prefix))
             .filter(|rest| rest.starts_with('/'));
-        path_matches(&self.path, path)
-            || stripped.is_some_and(|rest| path_matches(&self.path, rest))
+        stripped.is_some_and(|rest| path_matches(&self.path, rest))
+            || (!self.prefix_required && path_matches(&self.path, path))
     }
 }

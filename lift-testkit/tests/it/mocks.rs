@@ -114,3 +114,28 @@ async fn requests_are_stamped_on_the_test_s_paused_clock() {
     assert!(times[0] < Duration::from_secs(1), "{times:?}");
     assert!(times[1] >= Duration::from_secs(30), "{times:?}");
 }
+
+#[tokio::test]
+async fn a_service_behind_the_gateway_mock_is_served_only_under_its_prefix() {
+    let gateway = MockService::start(Service::Gateway).await;
+    let memory = MockService::behind(&gateway, Service::Memory).await;
+    let answer = envelope("ok", json!({ "results": [] }));
+    memory
+        .answer_by_default(
+            "POST",
+            "/search",
+            ResponseTemplate::new(200).set_body_json(answer),
+        )
+        .await;
+    let body = json!({ "query": "lift" });
+
+    let (through, _) = post(format!("{}/memory/search", gateway.uri()), body.clone()).await;
+    let (bare, _) = post(format!("{}/search", gateway.uri()), body).await;
+
+    assert_eq!((through, bare), (200, 404));
+    assert_eq!(memory.uri(), gateway.uri());
+    let received = memory.received();
+    assert_eq!(received.len(), 1, "{received:?}");
+    assert!(received[0].through_gateway);
+    assert_eq!(gateway.received().len(), 2);
+}
