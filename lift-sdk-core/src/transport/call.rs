@@ -297,14 +297,11 @@ impl Call {
                     return Err(error);
                 }
                 permit.failure();
-                let resend = if error.is_timeout() {
-                    Resend::IfIdempotent
-                } else {
-                    Resend::Never
-                };
+                // The answer was cut off (a time-out, or the connection dropped mid-body):
+                // the server saw the request, so only an idempotent one goes again.
                 return Ok(Outcome::Failed {
                     error,
-                    resend,
+                    resend: Resend::IfIdempotent,
                     credential: None,
                 });
             }
