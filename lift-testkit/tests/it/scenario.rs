@@ -1,0 +1,417 @@
+//! Failure scenarios, observed through the SDK's real transport and clients: the error kind,
+//! the number of attempts, and exactly what reached the server.
+
+use std::time::Duration;
+
+use lift_auth::{Role, UserContext};
+use lift_memory_client::{MemoryClient, SearchRequest, StoreRequest};
+use lift_sdk_core::{CircuitBreaker, ErrorKind, RetryBudget, RetryPolicy, Transport, TransportBuilder};
+use lift_testkit::mocks::{MockService, envelope};
+use lift_testkit::openapi::Service;
+use lift_testkit::scenario::{RawReply, RawServer, Scenario, Step, refused_uri};
+use serde_json::{Value, json};
+use wiremock::{Mock, MockServer, ResponseTemplate, matchers};
+
+/// A transport with 3 attempts, 1 ms backoff, and no budget or breaker in the way.
+fn builder(uri: &str) -> TransportBuilder {
+    Transport::builder(uri)
+        .service("test")
+        .retry_policy(
+            RetryPolicy::default()
+                .max_attempts(3)
+                .base_delay(Duration::from_millis(1))
+                .max_delay(Duration::from_millis(2)),
+        )
+        .retry_budget(RetryBudget::new(100, 1.0))
+        .circuit_breaker(CircuitBreaker::new(100, Duration::from_secs(30)))
+}
+
+fn transport(uri: &str) -> Transport {
+    builder(uri).build().unwrap()
+}
+
+/// The method and path of every request the server received.
+async fn requests(server: &MockServer) -> Vec<String> {
+    let received = server.received_requests().await.unwrap_or_default();
+    received
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect()
+}
+
+fn healthy() -> Value {
+    json!({ "status": "healthy", "service": "registry" })
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_get_through_429_then_503_succeeds_on_attempt_3_after_the_advised_wait() {
+    let server = MockServer::start().await;
+    let scenario = Scenario::new()
+        .then(Step::too_many_requests(Duration::from_secs(1)))
+        .then(Step::service_unavailable())
+        .then_ok(healthy())
+        .mount(&server, "GET", "/health")
+        .await;
+    // No time-out nor deadline: the paused clock jumps while wiremock's thread answers.
+    let t = builder(&server.uri())
+        .no_timeout()
+        .retry_policy(
+            RetryPolicy::default()
+                .base_delay(Duration::from_millis(1))
+                .deadline(Duration::MAX),
+        )
+        .build()
+        .unwrap();
+    let started = tokio::time::Instant::now();
+
+    let answer = t.get("/health").send().await.unwrap();
+
+    assert_eq!(answer.attempts(), 3);
+    assert_eq!(answer.json::<Value>().unwrap(), healthy());
+    assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After not honoured");
+    assert_eq!(requests(&server).await, ["GET /health"; 3]);
+    assert_eq!(scenario.calls(), 3);
+    assert!(scenario.is_done());
+}
+
+#[tokio::test]
+async fn a_post_is_never_resent_after_a_503() {
+    let server = MockServer::start().await;
+    let scenario = Scenario::new()
+        .then(Step::service_unavailable())
+        .then_ok(json!({}))
+        .mount(&server, "POST", "/modules")
+        .await;
+
+    let err = transport(&server.uri())
+        .post("/modules")
+        .json(&json!({ "name": "llm" }))
+        .send()
+        .await
+        .unwrap_err();
+
+    assert_eq!(err.kind(), ErrorKind::Status);
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(err.api_error().unwrap().message(), Some("Service Unavailable"));
+    assert_eq!(err.attempts(), 1);
+    assert_eq!(requests(&server).await, ["POST /modules"]);
+    assert_eq!(scenario.calls(), 1);
+    assert!(!scenario.is_done());
+}
+
+#[tokio::test]
+async fn a_status_for_the_next_n_calls_then_the_route_answers_as_mounted() {
+    let server = MockServer::start().await;
+    Mock::given(matchers::path("/health"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "status": "happy path" })))
+        .mount(&server)
+        .await;
+    let scenario = Scenario::new()
+        .then(Step::status(503).times(4))
+        .mount(&server, "GET", "/health")
+        .await;
+    let t = transport(&server.uri());
+
+    let first = t.get("/health").send().await.unwrap_err();
+    let second = t.get("/health").send().await.unwrap();
+
+    assert_eq!(first.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(first.attempts(), 3);
+    assert_eq!(second.attempts(), 2, "the 4th call is the scenario's last");
+    assert_eq!(second.json::<Value>().unwrap(), json!({ "status": "happy path" }));
+    assert_eq!(scenario.calls(), 4);
+    assert_eq!(requests(&server).await, ["GET /health"; 5]);
+}
+
+#[tokio::test]
+async fn concurrent_calls_get_each_step_exactly_its_number_of_times() {
+    let server = MockServer::start().await;
+    Mock::given(matchers::any())
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let scenario = Scenario::new()
+        .then(Step::status(503).times(5))
+        .then(Step::status(502).times(3))
+        .mount(&server, "GET", "/x")
+        .await;
+    let client = reqwest::Client::new();
+    let url = format!("{}/x", server.uri());
+
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let call = client.get(&url).send();
+        calls.spawn(async move { call.await.unwrap().status().as_u16() });
+    }
+    let mut statuses = calls.join_all().await;
+    statuses.sort_unstable();
+
+    let expected: Vec<u16> = [[200; 12].as_slice(), &[502; 3], &[503; 5]].concat();
+    assert_eq!(statuses, expected);
+    assert_eq!(scenario.calls(), 8);
+}
+
+#[tokio::test]
+async fn malformed_and_truncated_json_are_decode_errors_not_retried() {
+    let server = MockServer::start().await;
+    let scenario = Scenario::new()
+        .then(Step::malformed_json())
+        .then(Step::truncated_json(envelope("ok", healthy())))
+        .mount(&server, "GET", "/health")
+        .await;
+    let t = transport(&server.uri());
+
+    let malformed = t.get("/health").send_json::<Value>().await.unwrap_err();
+    let truncated = t.get("/health").send_envelope::<Value>().await.unwrap_err();
+
+    assert_eq!(malformed.kind(), ErrorKind::Decode);
+    assert_eq!(truncated.kind(), ErrorKind::Decode);
+    assert_eq!((malformed.attempts(), truncated.attempts()), (1, 1));
+    assert_eq!(scenario.calls(), 2);
+    assert_eq!(requests(&server).await, ["GET /health"; 2]);
+}
+
+#[tokio::test]
+async fn a_text_500_is_a_status_error_with_the_text_and_is_not_retried() {
+    let server = MockServer::start().await;
+    Scenario::new()
+        .then(Step::internal_error_text())
+        .mount(&server, "GET", "/modules")
+        .await;
+
+    let err = transport(&server.uri()).get("/modules").send().await.unwrap_err();
+
+    assert_eq!(err.kind(), ErrorKind::Status);
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
+    let api_error = err.api_error().unwrap();
+    assert!(api_error.is_text());
+    assert_eq!(api_error.message(), Some("Internal Server Error"));
+    assert_eq!(err.attempts(), 1);
+}
+
+#[tokio::test]
+async fn the_references_rate_limit_is_a_500_without_retry_after_and_can_block_for_good() {
+    let server = MockServer::start().await;
+    let scenario = Scenario::new()
+        .then(Step::rate_limited_as_500().forever())
+        .mount(&server, "GET", "/")
+        .await;
+    let t = transport(&server.uri());
+
+    for _ in 0..3 {
+        let err = t.get("/").send().await.unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
+        assert_eq!(err.api_error().unwrap().message(), Some("Internal Server Error"));
+        assert_eq!(err.retry_after(), None);
+        assert_eq!(err.attempts(), 1);
+    }
+    assert_eq!(scenario.calls(), 3);
+    assert!(!scenario.is_done());
+}
+
+#[tokio::test]
+async fn a_307_to_an_internal_host_is_not_followed() {
+    let server = MockServer::start().await;
+    Scenario::new()
+        .then(Step::redirect_to_internal_host())
+        .mount(&server, "GET", "/registry/modules/")
+        .await;
+
+    // The transport never adds a trailing slash itself: the URL is given whole.
+    let url = format!("{}/registry/modules/", server.uri()).parse().unwrap();
+    let err = transport(&server.uri())
+        .request_url(http::Method::GET, url)
+        .send()
+        .await
+        .unwrap_err();
+
+    assert_eq!(err.kind(), ErrorKind::Redirect);
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(307));
+    assert_eq!(err.location(), Some("http://registry:8005/modules"));
+    assert_eq!(err.attempts(), 1);
+    assert_eq!(requests(&server).await, ["GET /registry/modules/"]);
+}
+
+#[tokio::test]
+async fn a_duplicated_date_header_is_tolerated() {
+    let server = MockServer::start().await;
+    Scenario::new()
+        .then(Step::ok(envelope("ok", healthy())).duplicate_date_header())
+        .mount(&server, "GET", "/health")
+        .await;
+
+    let answer = transport(&server.uri()).get("/health").send().await.unwrap();
+
+    assert_eq!(answer.headers().get_all("date").iter().count(), 2);
+    assert_eq!(answer.headers().get_all("server").iter().count(), 2);
+    assert_eq!(answer.data::<Value>().unwrap(), healthy());
+}
+
+#[tokio::test]
+async fn latency_past_the_attempt_time_out_is_a_timeout_and_a_get_is_retried() {
+    let server = MockServer::start().await;
+    let scenario = Scenario::new()
+        .then(Step::ok(json!({ "late": true })).latency(Duration::from_millis(300)))
+        .then_ok(json!({ "late": false }))
+        .mount(&server, "GET", "/x")
+        .await;
+    let t = builder(&server.uri())
+        .timeout(Duration::from_millis(50))
+        .build()
+        .unwrap();
+
+    let answer = t.get("/x").send().await.unwrap();
+
+    assert_eq!(answer.attempts(), 2);
+    assert_eq!(answer.json::<Value>().unwrap(), json!({ "late": false }));
+    assert_eq!(scenario.calls(), 2);
+}
+
+#[tokio::test]
+async fn an_answer_dropped_mid_body_ends_a_get_and_a_post_after_one_attempt() {
+    let mut server = RawServer::drop_mid_answer().await;
+    let t = transport(&server.uri());
+
+    let get = t.get("/modules").send().await.unwrap_err();
+    let post = t.post("/modules").json(&json!({})).send().await.unwrap_err();
+
+    // The transport resends nothing once an answer has begun, idempotent or not.
+    assert_eq!((get.kind(), get.attempts()), (ErrorKind::Request, 1));
+    assert_eq!((post.kind(), post.attempts()), (ErrorKind::Request, 1));
+    assert_eq!(server.next_request().await.request_line(), "GET /modules HTTP/1.1");
+    let post_request = server.next_request().await;
+    assert_eq!(post_request.request_line(), "POST /modules HTTP/1.1");
+    assert_eq!(post_request.body, b"{}");
+    assert_eq!(server.try_next_request(), None);
+}
+
+#[tokio::test]
+async fn a_connection_closed_before_any_answer_resends_a_get_not_a_post() {
+    // Each request on a fresh connection: the first of each pair is closed unanswered.
+    let server = RawServer::scripted(|n| {
+        if n % 2 == 0 {
+            RawReply::Close
+        } else {
+            RawReply::ok_json(&json!({ "n": n }))
+        }
+    })
+    .await;
+    let t = transport(&server.uri());
+
+    let get = t.get("/modules").send().await.unwrap();
+    let post = t.post("/modules").json(&json!({})).send().await.unwrap_err();
+
+    assert_eq!(get.attempts(), 2);
+    assert_eq!(get.json::<Value>().unwrap(), json!({ "n": 1 }));
+    assert_eq!((post.kind(), post.attempts()), (ErrorKind::Request, 1));
+    let lines: Vec<String> = server
+        .received()
+        .iter()
+        .map(|r| r.request_line().to_owned())
+        .collect();
+    assert_eq!(
+        lines,
+        ["GET /modules HTTP/1.1", "GET /modules HTTP/1.1", "POST /modules HTTP/1.1"]
+    );
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_connect_error_and_is_retried_even_for_a_post() {
+    let t = transport(&refused_uri());
+
+    let get = t.get("/health").send().await.unwrap_err();
+    let post = t.post("/store").json(&json!({})).send().await.unwrap_err();
+
+    // A refused connection never carried the request: resending is always safe.
+    assert_eq!((get.kind(), get.attempts()), (ErrorKind::Connect, 3));
+    assert_eq!((post.kind(), post.attempts()), (ErrorKind::Connect, 3));
+}
+
+fn ana() -> UserContext {
+    UserContext::new("u-ana", "u-ana")
+        .with_roles([Role::User])
+        .with_memory_context("org_u-ana_context")
+}
+
+async fn memory_mock() -> MockService {
+    let mock = MockService::start(Service::Memory).await;
+    let found = json!({ "results": [], "count": 0, "search_type": "hybrid", "duration": 0.01 });
+    mock.answer_by_default(
+        "POST",
+        "/search",
+        ResponseTemplate::new(200).set_body_json(envelope("Search completed", found)),
+    )
+    .await;
+    let stored = json!({ "memory_id": "mem_1", "memory_type": "general", "content_length": 5 });
+    mock.answer_by_default(
+        "POST",
+        "/store",
+        ResponseTemplate::new(200).set_body_json(envelope("Memory stored", stored)),
+    )
+    .await;
+    mock
+}
+
+fn memory_client(mock: &MockService) -> MemoryClient {
+    MemoryClient::new(transport(&mock.uri())).for_context(&ana())
+}
+
+#[tokio::test]
+async fn a_memory_search_is_retried_through_the_scenario_then_gets_the_happy_answer() {
+    let mock = memory_mock().await;
+    let scenario = mock
+        .scenario(
+            "POST",
+            "/search",
+            Scenario::new().then(Step::status(502)).then(Step::service_unavailable()),
+        )
+        .await;
+
+    let found = memory_client(&mock).search(SearchRequest::new("lift")).await.unwrap();
+
+    assert_eq!(found.count, 0);
+    assert_eq!(scenario.calls(), 2);
+    let searches = mock.received_on("POST", "/search");
+    assert_eq!(searches.len(), 3);
+    assert!(searches.iter().all(|r| r.user_id() == Some("u-ana")));
+    assert_eq!(
+        searches[2].json::<Value>().unwrap(),
+        json!({ "query": "lift", "search_type": "hybrid", "limit": 10, "filters": null })
+    );
+}
+
+#[tokio::test]
+async fn a_memory_store_is_never_resent_after_a_503_and_the_route_recovers() {
+    let mock = memory_mock().await;
+    let scenario = mock
+        .scenario("POST", "/store", Scenario::new().then(Step::service_unavailable()))
+        .await;
+    let memory = memory_client(&mock);
+
+    let err = memory.store(StoreRequest::new("hello")).await.unwrap_err();
+    let stored = memory.store(StoreRequest::new("hello")).await.unwrap();
+
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(err.attempts(), 1);
+    assert_eq!(stored.memory_id.as_str(), "mem_1");
+    assert_eq!(scenario.calls(), 1);
+    assert_eq!(mock.received_on("POST", "/store").len(), 2);
+}
+
+#[tokio::test]
+async fn a_request_the_service_refuses_gets_the_422_not_a_scenario_step() {
+    let mock = memory_mock().await;
+    let scenario = mock
+        .scenario("POST", "/search", Scenario::new().then(Step::service_unavailable()))
+        .await;
+
+    let answer = reqwest::Client::new()
+        .post(format!("{}/memory/search", mock.uri()))
+        .json(&json!({ "limit": 500 }))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(answer.status(), 422);
+    assert_eq!(scenario.calls(), 0);
+}
