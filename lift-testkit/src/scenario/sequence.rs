@@ -100,7 +100,10 @@ impl Scenario {
         let handle = self.handle();
         let matcher = (matchers::method(method), matchers::path(path));
         server
-            .register(self.into_mock(Both(matcher)).with_priority(SCENARIO_PRIORITY))
+            .register(
+                self.into_mock(Both(matcher))
+                    .with_priority(SCENARIO_PRIORITY),
+            )
             .await;
         handle
     }
@@ -170,13 +173,13 @@ struct Claim(Arc<Plan>);
 impl Match for Claim {
     fn matches(&self, _: &Request) -> bool {
         let total = self.0.counter.total.load(Ordering::SeqCst);
-        let claimed = self
-            .0
-            .counter
-            .claimed
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
-                (n < total).then_some(n + 1)
-            });
+        let claimed =
+            self.0
+                .counter
+                .claimed
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                    (n < total).then_some(n + 1)
+                });
         match claimed {
             Ok(index) => {
                 CLAIMED.set(Some((self.0.id(), index)));

@@ -249,9 +249,9 @@ const INTERNAL_HOSTS: [(&str, &str); 5] = [
 fn internal_redirect(request: &Request) -> ResponseTemplate {
     let path = request.url.path();
     let trimmed = path.trim_end_matches('/');
-    let (first, rest) = trimmed
-        .strip_prefix('/')
-        .map_or(("", ""), |p| p.split_once('/').map_or((p, ""), |(a, b)| (a, b)));
+    let (first, rest) = trimmed.strip_prefix('/').map_or(("", ""), |p| {
+        p.split_once('/').map_or((p, ""), |(a, b)| (a, b))
+    });
     let (host, path) = INTERNAL_HOSTS
         .iter()
         .find(|(service, _)| *service == first)
@@ -263,8 +263,7 @@ fn internal_redirect(request: &Request) -> ResponseTemplate {
         .query()
         .map(|query| format!("?{query}"))
         .unwrap_or_default();
-    ResponseTemplate::new(307)
-        .insert_header("location", format!("http://{host}{path}{query}"))
+    ResponseTemplate::new(307).insert_header("location", format!("http://{host}{path}{query}"))
 }
 
 /// Now as an HTTP date (`Mon, 23 Nov 2026 08:09:10 GMT`).

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use lift_auth::{Role, UserContext};
 use lift_memory_client::{MemoryClient, SearchRequest, StoreRequest};
-use lift_sdk_core::{CircuitBreaker, ErrorKind, RetryBudget, RetryPolicy, Transport, TransportBuilder};
+use lift_sdk_core::{
+    CircuitBreaker, ErrorKind, RetryBudget, RetryPolicy, Transport, TransportBuilder,
+};
 use lift_testkit::mocks::{MockService, envelope};
 use lift_testkit::openapi::Service;
 use lift_testkit::scenario::{RawReply, RawServer, Scenario, Step, refused_uri};
@@ -68,7 +70,10 @@ async fn a_get_through_429_then_503_succeeds_on_attempt_3_after_the_advised_wait
 
     assert_eq!(answer.attempts(), 3);
     assert_eq!(answer.json::<Value>().unwrap(), healthy());
-    assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After not honoured");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After not honoured"
+    );
     assert_eq!(requests(&server).await, ["GET /health"; 3]);
     assert_eq!(scenario.calls(), 3);
     assert!(scenario.is_done());
@@ -92,7 +97,10 @@ async fn a_post_is_never_resent_after_a_503() {
 
     assert_eq!(err.kind(), ErrorKind::Status);
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
-    assert_eq!(err.api_error().unwrap().message(), Some("Service Unavailable"));
+    assert_eq!(
+        err.api_error().unwrap().message(),
+        Some("Service Unavailable")
+    );
     assert_eq!(err.attempts(), 1);
     assert_eq!(requests(&server).await, ["POST /modules"]);
     assert_eq!(scenario.calls(), 1);
@@ -118,7 +126,10 @@ async fn a_status_for_the_next_n_calls_then_the_route_answers_as_mounted() {
     assert_eq!(first.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(first.attempts(), 3);
     assert_eq!(second.attempts(), 2, "the 4th call is the scenario's last");
-    assert_eq!(second.json::<Value>().unwrap(), json!({ "status": "happy path" }));
+    assert_eq!(
+        second.json::<Value>().unwrap(),
+        json!({ "status": "happy path" })
+    );
     assert_eq!(scenario.calls(), 4);
     assert_eq!(requests(&server).await, ["GET /health"; 5]);
 }
@@ -179,7 +190,11 @@ async fn a_text_500_is_a_status_error_with_the_text_and_is_not_retried() {
         .mount(&server, "GET", "/modules")
         .await;
 
-    let err = transport(&server.uri()).get("/modules").send().await.unwrap_err();
+    let err = transport(&server.uri())
+        .get("/modules")
+        .send()
+        .await
+        .unwrap_err();
 
     assert_eq!(err.kind(), ErrorKind::Status);
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
@@ -201,7 +216,10 @@ async fn the_references_rate_limit_is_a_500_without_retry_after_and_can_block_fo
     for _ in 0..3 {
         let err = t.get("/").send().await.unwrap_err();
         assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
-        assert_eq!(err.api_error().unwrap().message(), Some("Internal Server Error"));
+        assert_eq!(
+            err.api_error().unwrap().message(),
+            Some("Internal Server Error")
+        );
         assert_eq!(err.retry_after(), None);
         assert_eq!(err.attempts(), 1);
     }
@@ -218,7 +236,9 @@ async fn a_307_to_an_internal_host_is_not_followed() {
         .await;
 
     // The transport never adds a trailing slash itself: the URL is given whole.
-    let url = format!("{}/registry/modules/", server.uri()).parse().unwrap();
+    let url = format!("{}/registry/modules/", server.uri())
+        .parse()
+        .unwrap();
     let err = transport(&server.uri())
         .request_url(http::Method::GET, url)
         .send()
@@ -240,7 +260,11 @@ async fn a_duplicated_date_header_is_tolerated() {
         .mount(&server, "GET", "/health")
         .await;
 
-    let answer = transport(&server.uri()).get("/health").send().await.unwrap();
+    let answer = transport(&server.uri())
+        .get("/health")
+        .send()
+        .await
+        .unwrap();
 
     assert_eq!(answer.headers().get_all("date").iter().count(), 2);
     assert_eq!(answer.headers().get_all("server").iter().count(), 2);
@@ -273,12 +297,20 @@ async fn an_answer_dropped_mid_body_ends_a_get_and_a_post_after_one_attempt() {
     let t = transport(&server.uri());
 
     let get = t.get("/modules").send().await.unwrap_err();
-    let post = t.post("/modules").json(&json!({})).send().await.unwrap_err();
+    let post = t
+        .post("/modules")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap_err();
 
     // The transport resends nothing once an answer has begun, idempotent or not.
     assert_eq!((get.kind(), get.attempts()), (ErrorKind::Request, 1));
     assert_eq!((post.kind(), post.attempts()), (ErrorKind::Request, 1));
-    assert_eq!(server.next_request().await.request_line(), "GET /modules HTTP/1.1");
+    assert_eq!(
+        server.next_request().await.request_line(),
+        "GET /modules HTTP/1.1"
+    );
     let post_request = server.next_request().await;
     assert_eq!(post_request.request_line(), "POST /modules HTTP/1.1");
     assert_eq!(post_request.body, b"{}");
@@ -299,7 +331,12 @@ async fn a_connection_closed_before_any_answer_resends_a_get_not_a_post() {
     let t = transport(&server.uri());
 
     let get = t.get("/modules").send().await.unwrap();
-    let post = t.post("/modules").json(&json!({})).send().await.unwrap_err();
+    let post = t
+        .post("/modules")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap_err();
 
     assert_eq!(get.attempts(), 2);
     assert_eq!(get.json::<Value>().unwrap(), json!({ "n": 1 }));
@@ -311,7 +348,11 @@ async fn a_connection_closed_before_any_answer_resends_a_get_not_a_post() {
         .collect();
     assert_eq!(
         lines,
-        ["GET /modules HTTP/1.1", "GET /modules HTTP/1.1", "POST /modules HTTP/1.1"]
+        [
+            "GET /modules HTTP/1.1",
+            "GET /modules HTTP/1.1",
+            "POST /modules HTTP/1.1"
+        ]
     );
 }
 
@@ -363,11 +404,16 @@ async fn a_memory_search_is_retried_through_the_scenario_then_gets_the_happy_ans
         .scenario(
             "POST",
             "/search",
-            Scenario::new().then(Step::status(502)).then(Step::service_unavailable()),
+            Scenario::new()
+                .then(Step::status(502))
+                .then(Step::service_unavailable()),
         )
         .await;
 
-    let found = memory_client(&mock).search(SearchRequest::new("lift")).await.unwrap();
+    let found = memory_client(&mock)
+        .search(SearchRequest::new("lift"))
+        .await
+        .unwrap();
 
     assert_eq!(found.count, 0);
     assert_eq!(scenario.calls(), 2);
@@ -384,7 +430,11 @@ async fn a_memory_search_is_retried_through_the_scenario_then_gets_the_happy_ans
 async fn a_memory_store_is_never_resent_after_a_503_and_the_route_recovers() {
     let mock = memory_mock().await;
     let scenario = mock
-        .scenario("POST", "/store", Scenario::new().then(Step::service_unavailable()))
+        .scenario(
+            "POST",
+            "/store",
+            Scenario::new().then(Step::service_unavailable()),
+        )
         .await;
     let memory = memory_client(&mock);
 
@@ -402,7 +452,11 @@ async fn a_memory_store_is_never_resent_after_a_503_and_the_route_recovers() {
 async fn a_request_the_service_refuses_gets_the_422_not_a_scenario_step() {
     let mock = memory_mock().await;
     let scenario = mock
-        .scenario("POST", "/search", Scenario::new().then(Step::service_unavailable()))
+        .scenario(
+            "POST",
+            "/search",
+            Scenario::new().then(Step::service_unavailable()),
+        )
         .await;
 
     let answer = reqwest::Client::new()
