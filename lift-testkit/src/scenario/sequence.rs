@@ -66,7 +66,7 @@ impl Scenario {
 
     /// Adds a 200 with `body` as JSON ([`Step::ok`]).
     #[must_use]
-    pub fn then_ok(self, body: Value) -> Self {
+    pub fn then_ok(self, body: impl Into<Value>) -> Self {
         self.then(Step::ok(body))
     }
 
@@ -79,7 +79,6 @@ impl Scenario {
     /// A wiremock [`Mock`] that answers a request matching `matcher` with the next step,
     /// while steps remain; mount it with the priority you need (wiremock's default is 5).
     /// Take a [`handle`](Self::handle) first to count its calls.
-    #[must_use]
     pub fn into_mock(self, matcher: impl Match + 'static) -> Mock {
         let name = format!("scenario {self}");
         let plan = Arc::new(Plan {

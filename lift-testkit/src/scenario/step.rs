@@ -71,8 +71,8 @@ impl Step {
 
     /// 200 with `body` as JSON: the happy answer.
     #[must_use]
-    pub fn ok(body: Value) -> Self {
-        Self::fixed(json_template(StatusCode::OK, &body), "200")
+    pub fn ok(body: impl Into<Value>) -> Self {
+        Self::fixed(json_template(StatusCode::OK, &body.into()), "200")
     }
 
     /// `status` with `body` as JSON.
@@ -81,11 +81,11 @@ impl Step {
     ///
     /// When `status` is not an HTTP status (100 to 999): a mistake in the test.
     #[must_use]
-    pub fn json(status: u16, body: Value) -> Self {
+    pub fn json(status: u16, body: impl Into<Value>) -> Self {
         let Ok(code) = StatusCode::from_u16(status) else {
             panic!("Step::json({status}, …): not an HTTP status (100 to 999)");
         };
-        Self::fixed(json_template(code, &body), status.to_string())
+        Self::fixed(json_template(code, &body.into()), status.to_string())
     }
 
     /// Any answer of your own.
@@ -129,8 +129,8 @@ impl Step {
     /// framed: the HTTP exchange completes and the client's decode fails. For a connection
     /// that drops mid-body, see [`RawServer::drop_mid_answer`](super::RawServer::drop_mid_answer).
     #[must_use]
-    pub fn truncated_json(body: Value) -> Self {
-        let mut bytes = body.to_string().into_bytes();
+    pub fn truncated_json(body: impl Into<Value>) -> Self {
+        let mut bytes = body.into().to_string().into_bytes();
         bytes.truncate(bytes.len() / 2);
         Self::fixed(
             ResponseTemplate::new(200).set_body_raw(bytes, JSON),
