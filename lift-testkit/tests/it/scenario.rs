@@ -469,3 +469,122 @@ async fn a_request_the_service_refuses_gets_the_422_not_a_scenario_step() {
     assert_eq!(answer.status(), 422);
     assert_eq!(scenario.calls(), 0);
 }
+
+#[tokio::test]
+async fn a_post_gets_the_429_with_its_retry_after_and_is_not_resent() {
+    let server = MockServer::start().await;
+    Scenario::new()
+        .then(Step::too_many_requests(Duration::from_millis(1500)))
+        .mount(&server, "POST", "/store")
+        .await;
+
+    let err = transport(&server.uri())
+        .post("/store")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap_err();
+
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(
+        err.retry_after(),
+        Some(Duration::from_secs(2)),
+        "rounded up"
+    );
+    assert_eq!(
+        err.api_error().unwrap().message(),
+        Some("Too Many Requests")
+    );
+    assert_eq!(err.attempts(), 1);
+    assert_eq!(requests(&server).await, ["POST /store"]);
+}
+
+#[tokio::test]
+async fn the_internal_redirect_names_the_service_of_the_prefix_and_keeps_the_query() {
+    let server = MockServer::start().await;
+    let redirect = || Scenario::new().then(Step::redirect_to_internal_host());
+    redirect().mount(&server, "GET", "/memory/search/").await;
+    redirect().mount(&server, "GET", "/auth/").await;
+    redirect().mount(&server, "GET", "/modules/").await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let location = |path: &'static str| {
+        let request = client.get(format!("{}{path}", server.uri())).send();
+        async move {
+            let answer = request.await.unwrap();
+            assert_eq!(answer.status(), 307);
+            assert_eq!(answer.headers().get_all("date").iter().count(), 2);
+            answer.headers()["location"].to_str().unwrap().to_owned()
+        }
+    };
+
+    assert_eq!(
+        location("/memory/search/?q=1").await,
+        "http://memory:8003/search?q=1"
+    );
+    assert_eq!(location("/auth/").await, "http://auth:8001/");
+    assert_eq!(location("/modules/").await, "http://memory:8003/modules");
+}
+
+#[tokio::test]
+async fn truncated_json_is_framed_correctly_and_cut_in_half() {
+    let server = MockServer::start().await;
+    Scenario::new()
+        .then(Step::truncated_json(json!({ "status": "healthy" })))
+        .then(Step::truncated_json(json!({})))
+        .mount(&server, "GET", "/health")
+        .await;
+    let url = format!("{}/health", server.uri());
+
+    let first = reqwest::get(&url).await.unwrap();
+    assert_eq!(first.headers()["content-type"], "application/json");
+    assert_eq!(first.text().await.unwrap(), r#"{"status":"#);
+    assert_eq!(reqwest::get(&url).await.unwrap().text().await.unwrap(), "{");
+}
+
+#[test]
+fn a_scenario_prints_as_it_reads() {
+    let scenario = Scenario::new()
+        .then(Step::too_many_requests(Duration::from_secs(1)))
+        .then(Step::status(503).times(3))
+        .then(Step::malformed_json().latency(Duration::from_millis(5)))
+        .then(Step::rate_limited_as_500().forever());
+
+    assert_eq!(
+        scenario.to_string(),
+        "429 (Retry-After: 1) → 503 ×3 → 200 malformed JSON → 500 rate limited forever"
+    );
+    assert_eq!(scenario.handle().calls(), 0);
+}
+
+#[test]
+#[should_panic(expected = "Step::status(1000): not an HTTP status")]
+fn a_status_that_is_not_one_fails_the_test_naming_it() {
+    let _ = Step::status(1000);
+}
+
+#[tokio::test]
+async fn a_get_whose_answer_was_dropped_is_not_retried_and_the_next_call_succeeds() {
+    let mut server = RawServer::scripted(|n| match n {
+        0 => RawReply::dropped_mid_answer(),
+        _ => RawReply::ok_json(&json!({ "status": "healthy" })),
+    })
+    .await;
+    let t = transport(&server.uri());
+
+    let dropped = t.get("/health").send().await.unwrap_err();
+    let next = t.get("/health").send().await.unwrap();
+
+    assert_eq!(
+        (dropped.kind(), dropped.attempts()),
+        (ErrorKind::Request, 1)
+    );
+    assert_eq!((next.status().as_u16(), next.attempts()), (200, 1));
+    assert_eq!(server.received().len(), 2);
+    assert_eq!(
+        server.next_request().await.request_line(),
+        "GET /health HTTP/1.1"
+    );
+}
