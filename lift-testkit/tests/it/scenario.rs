@@ -1,21 +1,21 @@
 //! Failure scenarios, observed through the SDK's real transport and clients: the error kind,
 //! the number of attempts, and exactly what reached the server.
 
+mod raw;
+mod services;
+
 use std::time::Duration;
 
-use lift_auth::{Role, UserContext};
-use lift_memory_client::{MemoryClient, SearchRequest, StoreRequest};
 use lift_sdk_core::{
     CircuitBreaker, ErrorKind, RetryBudget, RetryPolicy, Transport, TransportBuilder,
 };
-use lift_testkit::mocks::{MockService, envelope};
-use lift_testkit::openapi::Service;
-use lift_testkit::scenario::{RawReply, RawServer, Scenario, Step, refused_uri};
+use lift_testkit::mocks::envelope;
+use lift_testkit::scenario::{Scenario, Step};
 use serde_json::{Value, json};
 use wiremock::{Mock, MockServer, ResponseTemplate, matchers};
 
 /// A transport with 3 attempts, 1 ms backoff, and no budget or breaker in the way.
-fn builder(uri: &str) -> TransportBuilder {
+pub(super) fn builder(uri: &str) -> TransportBuilder {
     Transport::builder(uri)
         .service("test")
         .retry_policy(
@@ -28,7 +28,7 @@ fn builder(uri: &str) -> TransportBuilder {
         .circuit_breaker(CircuitBreaker::new(100, Duration::from_secs(30)))
 }
 
-fn transport(uri: &str) -> Transport {
+pub(super) fn transport(uri: &str) -> Transport {
     builder(uri).build().unwrap()
 }
 
@@ -44,7 +44,6 @@ async fn requests(server: &MockServer) -> Vec<String> {
 fn healthy() -> Value {
     json!({ "status": "healthy", "service": "registry" })
 }
-
 #[tokio::test(start_paused = true)]
 async fn a_get_through_429_then_503_succeeds_on_attempt_3_after_the_advised_wait() {
     let server = MockServer::start().await;
@@ -292,185 +291,6 @@ async fn latency_past_the_attempt_time_out_is_a_timeout_and_a_get_is_retried() {
 }
 
 #[tokio::test]
-async fn an_answer_dropped_mid_body_ends_a_get_and_a_post_after_one_attempt() {
-    let mut server = RawServer::drop_mid_answer().await;
-    let t = transport(&server.uri());
-
-    let get = t.get("/modules").send().await.unwrap_err();
-    let post = t
-        .post("/modules")
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap_err();
-
-    // The transport resends nothing once an answer has begun, idempotent or not.
-    assert_eq!((get.kind(), get.attempts()), (ErrorKind::Request, 1));
-    assert_eq!((post.kind(), post.attempts()), (ErrorKind::Request, 1));
-    assert_eq!(
-        server.next_request().await.request_line(),
-        "GET /modules HTTP/1.1"
-    );
-    let post_request = server.next_request().await;
-    assert_eq!(post_request.request_line(), "POST /modules HTTP/1.1");
-    assert_eq!(post_request.body, b"{}");
-    assert_eq!(server.try_next_request(), None);
-}
-
-#[tokio::test]
-async fn a_connection_closed_before_any_answer_resends_a_get_not_a_post() {
-    // Each request on a fresh connection: the first of each pair is closed unanswered.
-    let server = RawServer::scripted(|n| {
-        if n % 2 == 0 {
-            RawReply::Close
-        } else {
-            RawReply::ok_json(&json!({ "n": n }))
-        }
-    })
-    .await;
-    let t = transport(&server.uri());
-
-    let get = t.get("/modules").send().await.unwrap();
-    let post = t
-        .post("/modules")
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap_err();
-
-    assert_eq!(get.attempts(), 2);
-    assert_eq!(get.json::<Value>().unwrap(), json!({ "n": 1 }));
-    assert_eq!((post.kind(), post.attempts()), (ErrorKind::Request, 1));
-    let lines: Vec<String> = server
-        .received()
-        .iter()
-        .map(|r| r.request_line().to_owned())
-        .collect();
-    assert_eq!(
-        lines,
-        [
-            "GET /modules HTTP/1.1",
-            "GET /modules HTTP/1.1",
-            "POST /modules HTTP/1.1"
-        ]
-    );
-}
-
-#[tokio::test]
-async fn a_refused_connection_is_a_connect_error_and_is_retried_even_for_a_post() {
-    let t = transport(&refused_uri());
-
-    let get = t.get("/health").send().await.unwrap_err();
-    let post = t.post("/store").json(&json!({})).send().await.unwrap_err();
-
-    // A refused connection never carried the request: resending is always safe.
-    assert_eq!((get.kind(), get.attempts()), (ErrorKind::Connect, 3));
-    assert_eq!((post.kind(), post.attempts()), (ErrorKind::Connect, 3));
-}
-
-fn ana() -> UserContext {
-    UserContext::new("u-ana", "u-ana")
-        .with_roles([Role::User])
-        .with_memory_context("org_u-ana_context")
-}
-
-async fn memory_mock() -> MockService {
-    let mock = MockService::start(Service::Memory).await;
-    let found = json!({ "results": [], "count": 0, "search_type": "hybrid", "duration": 0.01 });
-    mock.answer_by_default(
-        "POST",
-        "/search",
-        ResponseTemplate::new(200).set_body_json(envelope("Search completed", found)),
-    )
-    .await;
-    let stored = json!({ "memory_id": "mem_1", "memory_type": "general", "content_length": 5 });
-    mock.answer_by_default(
-        "POST",
-        "/store",
-        ResponseTemplate::new(200).set_body_json(envelope("Memory stored", stored)),
-    )
-    .await;
-    mock
-}
-
-fn memory_client(mock: &MockService) -> MemoryClient {
-    MemoryClient::new(transport(&mock.uri())).for_context(&ana())
-}
-
-#[tokio::test]
-async fn a_memory_search_is_retried_through_the_scenario_then_gets_the_happy_answer() {
-    let mock = memory_mock().await;
-    let scenario = mock
-        .scenario(
-            "POST",
-            "/search",
-            Scenario::new()
-                .then(Step::status(502))
-                .then(Step::service_unavailable()),
-        )
-        .await;
-
-    let found = memory_client(&mock)
-        .search(SearchRequest::new("lift"))
-        .await
-        .unwrap();
-
-    assert_eq!(found.count, 0);
-    assert_eq!(scenario.calls(), 2);
-    let searches = mock.received_on("POST", "/search");
-    assert_eq!(searches.len(), 3);
-    assert!(searches.iter().all(|r| r.user_id() == Some("u-ana")));
-    assert_eq!(
-        searches[2].json::<Value>().unwrap(),
-        json!({ "query": "lift", "search_type": "hybrid", "limit": 10, "filters": null })
-    );
-}
-
-#[tokio::test]
-async fn a_memory_store_is_never_resent_after_a_503_and_the_route_recovers() {
-    let mock = memory_mock().await;
-    let scenario = mock
-        .scenario(
-            "POST",
-            "/store",
-            Scenario::new().then(Step::service_unavailable()),
-        )
-        .await;
-    let memory = memory_client(&mock);
-
-    let err = memory.store(StoreRequest::new("hello")).await.unwrap_err();
-    let stored = memory.store(StoreRequest::new("hello")).await.unwrap();
-
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
-    assert_eq!(err.attempts(), 1);
-    assert_eq!(stored.memory_id.as_str(), "mem_1");
-    assert_eq!(scenario.calls(), 1);
-    assert_eq!(mock.received_on("POST", "/store").len(), 2);
-}
-
-#[tokio::test]
-async fn a_request_the_service_refuses_gets_the_422_not_a_scenario_step() {
-    let mock = memory_mock().await;
-    let scenario = mock
-        .scenario(
-            "POST",
-            "/search",
-            Scenario::new().then(Step::service_unavailable()),
-        )
-        .await;
-
-    let answer = reqwest::Client::new()
-        .post(format!("{}/memory/search", mock.uri()))
-        .json(&json!({ "limit": 500 }))
-        .send()
-        .await
-        .unwrap();
-
-    assert_eq!(answer.status(), 422);
-    assert_eq!(scenario.calls(), 0);
-}
-
-#[tokio::test]
 async fn a_post_gets_the_429_with_its_retry_after_and_is_not_resent() {
     let server = MockServer::start().await;
     Scenario::new()
@@ -563,28 +383,4 @@ fn a_scenario_prints_as_it_reads() {
 #[should_panic(expected = "Step::status(1000): not an HTTP status")]
 fn a_status_that_is_not_one_fails_the_test_naming_it() {
     let _ = Step::status(1000);
-}
-
-#[tokio::test]
-async fn a_get_whose_answer_was_dropped_is_not_retried_and_the_next_call_succeeds() {
-    let mut server = RawServer::scripted(|n| match n {
-        0 => RawReply::dropped_mid_answer(),
-        _ => RawReply::ok_json(&json!({ "status": "healthy" })),
-    })
-    .await;
-    let t = transport(&server.uri());
-
-    let dropped = t.get("/health").send().await.unwrap_err();
-    let next = t.get("/health").send().await.unwrap();
-
-    assert_eq!(
-        (dropped.kind(), dropped.attempts()),
-        (ErrorKind::Request, 1)
-    );
-    assert_eq!((next.status().as_u16(), next.attempts()), (200, 1));
-    assert_eq!(server.received().len(), 2);
-    assert_eq!(
-        server.next_request().await.request_line(),
-        "GET /health HTTP/1.1"
-    );
 }
