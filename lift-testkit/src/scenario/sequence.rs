@@ -95,6 +95,11 @@ impl Scenario {
 
     /// Mounts the scenario on `server` for `method` `path` (exactly), at
     /// [`SCENARIO_PRIORITY`], and returns its handle.
+    ///
+    /// # Panics
+    ///
+    /// When `path` holds a query (`?`) or `method` is not an HTTP method: wiremock's
+    /// matchers refuse them.
     pub async fn mount(self, server: &MockServer, method: &str, path: &str) -> ScenarioHandle {
         let handle = self.handle();
         let matcher = (matchers::method(method), matchers::path(path));

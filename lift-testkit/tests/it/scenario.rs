@@ -271,23 +271,34 @@ async fn a_duplicated_date_header_is_tolerated() {
 }
 
 #[tokio::test]
-async fn latency_past_the_attempt_time_out_is_a_timeout_and_a_get_is_retried() {
+async fn latency_past_the_attempt_time_out_is_a_timeout_a_get_retries_and_a_post_does_not() {
     let server = MockServer::start().await;
     let scenario = Scenario::new()
-        .then(Step::ok(json!({ "late": true })).latency(Duration::from_millis(300)))
+        .then(Step::ok(json!({ "late": true })).latency(Duration::from_secs(2)))
         .then_ok(json!({ "late": false }))
         .mount(&server, "GET", "/x")
         .await;
+    let slow_post = Scenario::new()
+        .then(Step::ok(json!({})).latency(Duration::from_secs(2)))
+        .mount(&server, "POST", "/x")
+        .await;
     let t = builder(&server.uri())
-        .timeout(Duration::from_millis(50))
+        .timeout(Duration::from_millis(250))
         .build()
         .unwrap();
 
     let answer = t.get("/x").send().await.unwrap();
+    let late_post = t.post("/x").json(&json!({})).send().await.unwrap_err();
 
     assert_eq!(answer.attempts(), 2);
     assert_eq!(answer.json::<Value>().unwrap(), json!({ "late": false }));
     assert_eq!(scenario.calls(), 2);
+    assert_eq!(
+        (late_post.kind(), late_post.attempts()),
+        (ErrorKind::Timeout, 1)
+    );
+    assert_eq!(slow_post.calls(), 1);
+    assert_eq!(requests(&server).await, ["GET /x", "GET /x", "POST /x"]);
 }
 
 #[tokio::test]
