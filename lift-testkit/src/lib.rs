@@ -6,6 +6,10 @@
 //! [`replay`]: serves exchanges recorded from the reference services as they were recorded,
 //! and reports any request it has no recording for.
 //!
+//! [`scenario`]: failure scenarios (`429 → 503 → ok`, a status N times, latency, malformed
+//! bodies, the reference's quirks) mounted on a route, and a raw server for dropped and
+//! refused connections.
+//!
 //! The mocks of every service, the in-process fake platform and the module harness are
 //! still to come.
 //!
@@ -30,6 +34,7 @@
 pub mod mocks;
 pub mod openapi;
 pub mod replay;
+pub mod scenario;
 pub mod tokens;
 
 // The README's code blocks are compiled and run as doctests, so it cannot drift from the API.

@@ -11,7 +11,9 @@ use serde_json::json;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::support::{Reply, builder, fast_retries, raw_ok, raw_server, received};
+use lift_testkit::scenario::{RawReply, RawServer};
+
+use crate::support::{builder, fast_retries, received};
 
 #[tokio::test]
 async fn opens_after_n_failures_fails_fast_and_half_opens_after_cooldown() {
@@ -86,29 +88,28 @@ async fn client_errors_do_not_open_the_circuit() {
 /// away) gives its turn back; before, the breaker refused every later call for good.
 #[tokio::test]
 async fn a_dropped_half_open_probe_lets_the_next_call_through() {
-    let server = raw_server(|n| match n {
-        0 => {
-            Reply::Send("HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n".to_owned())
-        }
-        1 => Reply::Hang,
-        _ => raw_ok(),
+    let mut server = RawServer::scripted(|n| match n {
+        0 => RawReply::Send(
+            "HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n".to_owned(),
+        ),
+        1 => RawReply::Hang,
+        _ => RawReply::ok(),
     })
     .await;
-    let mut requests = server.requests;
     // Cooldown zero: half-open as soon as it opens, so no clock needs moving.
-    let t = builder(&server.uri)
+    let t = builder(&server.uri())
         .retry_policy(RetryPolicy::none())
         .circuit_breaker(CircuitBreaker::new(1, Duration::ZERO))
         .build()
         .unwrap();
     assert!(t.get("/x").send().await.unwrap_err().is_status());
-    requests.recv().await.unwrap();
+    server.next_request().await;
     assert_eq!(t.circuit_breaker().state(), CircuitState::HalfOpen);
 
     // The probe reaches the server, then its future is dropped.
     tokio::select! {
         answer = t.get("/x").send() => panic!("the hanging probe got {answer:?}"),
-        _ = requests.recv() => {}
+        _ = server.next_request() => {}
     }
     let next = t.get("/x").send().await;
 

@@ -10,7 +10,9 @@ use lift_sdk_core::{
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::support::{Reply, builder, fast_retries, raw_server, received};
+use lift_testkit::scenario::{RawReply, RawServer};
+
+use crate::support::{builder, fast_retries, received};
 
 /// A guard against a hang on the old code: the call under test must end long before this.
 const NEVER: Duration = Duration::from_secs(20);
@@ -143,8 +145,8 @@ async fn the_deadline_covers_the_refresh_after_a_401() {
 
 #[tokio::test]
 async fn a_per_request_deadline_bounds_a_hanging_call() {
-    let server = raw_server(|_| Reply::Hang).await;
-    let t = builder(&server.uri).build().unwrap();
+    let server = RawServer::scripted(|_| RawReply::Hang).await;
+    let t = builder(&server.uri()).build().unwrap();
 
     let call = t.get("/x").deadline(Duration::from_millis(200)).send();
     let err = tokio::time::timeout(NEVER, call)

@@ -6,7 +6,9 @@ use lift_sdk_core::{
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::support::{Reply, builder, raw_server, received};
+use lift_testkit::scenario::{RawReply, RawServer};
+
+use crate::support::{builder, received};
 
 #[tokio::test]
 async fn escaping_path_segments_are_refused_before_sending() {
@@ -114,14 +116,14 @@ async fn a_body_without_length_is_cut_at_the_limit() {
         "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n{}",
         format!("3e8\r\n{chunk}\r\n").repeat(5) + "0\r\n\r\n"
     );
-    let server = raw_server(move |_| Reply::Send(answer.clone())).await;
-    let t = builder(&server.uri).max_body_size(2500).build().unwrap();
+    let server = RawServer::scripted(move |_| RawReply::Send(answer.clone())).await;
+    let t = builder(&server.uri()).max_body_size(2500).build().unwrap();
 
     let err = t.get("/x").send().await.unwrap_err();
 
     assert_eq!(err.kind(), ErrorKind::Decode);
     assert!(err.to_string().contains("2500-byte limit"), "{err}");
-    let fits = builder(&server.uri).max_body_size(5000).build().unwrap();
+    let fits = builder(&server.uri()).max_body_size(5000).build().unwrap();
     assert_eq!(fits.get("/x").send().await.unwrap().bytes().len(), 5000);
 }
 

@@ -2,19 +2,24 @@
 
 use lift_sdk_core::ErrorKind;
 
-use crate::support::{Reply, builder, raw_ok, raw_server};
+use lift_testkit::scenario::{RawReply, RawServer};
+
+use crate::support::builder;
 
 /// The first request is answered on a keep-alive connection; the server closes that
 /// connection when the second arrives, without answering; later requests are answered.
-fn closes_the_reused_connection(n: usize) -> Reply {
-    if n == 1 { Reply::Close } else { raw_ok() }
+fn closes_the_reused_connection(n: usize) -> RawReply {
+    if n == 1 {
+        RawReply::Close
+    } else {
+        RawReply::ok()
+    }
 }
 
 #[tokio::test]
 async fn a_get_on_a_connection_closed_before_any_answer_is_retried() {
-    let server = raw_server(closes_the_reused_connection).await;
-    let mut requests = server.requests;
-    let t = builder(&server.uri).build().unwrap();
+    let mut server = RawServer::scripted(closes_the_reused_connection).await;
+    let t = builder(&server.uri()).build().unwrap();
     t.get("/modules").send().await.unwrap();
 
     let answer = t.get("/modules").send().await.unwrap();
@@ -22,22 +27,24 @@ async fn a_get_on_a_connection_closed_before_any_answer_is_retried() {
     assert_eq!(answer.status(), 200);
     assert_eq!(answer.attempts(), 2);
     for _ in 0..3 {
-        assert!(requests.recv().await.unwrap().starts_with("GET /modules "));
+        assert_eq!(
+            server.next_request().await.request_line(),
+            "GET /modules HTTP/1.1"
+        );
     }
 }
 
 #[tokio::test]
 async fn a_post_on_a_connection_closed_before_any_answer_is_not_resent() {
-    let server = raw_server(closes_the_reused_connection).await;
-    let mut requests = server.requests;
-    let t = builder(&server.uri).build().unwrap();
+    let mut server = RawServer::scripted(closes_the_reused_connection).await;
+    let t = builder(&server.uri()).build().unwrap();
     t.post("/modules").json(&1).send().await.unwrap();
 
     let err = t.post("/modules").json(&2).send().await.unwrap_err();
 
     assert_eq!(err.kind(), ErrorKind::Request);
     assert_eq!(err.attempts(), 1);
-    requests.recv().await.unwrap();
-    requests.recv().await.unwrap();
-    assert!(requests.try_recv().is_err(), "the POST was sent again");
+    server.next_request().await;
+    server.next_request().await;
+    assert_eq!(server.try_next_request(), None, "the POST was sent again");
 }

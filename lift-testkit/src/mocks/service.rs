@@ -9,9 +9,12 @@ use super::expect::{Expectation, Expected, Predicate, failures};
 use super::{Received, fastapi};
 use crate::mocks::received::{Caller, path_matches};
 use crate::openapi::{OpenApi, Service};
+use crate::scenario::{Scenario, ScenarioHandle};
 
 /// Priority of the request check: before anything else answers.
 const CHECK_PRIORITY: u8 = 1;
+/// Priority of failure scenarios: before the test's own mocks and the happy paths.
+const SCENARIO_PRIORITY: u8 = crate::scenario::SCENARIO_PRIORITY;
 /// Priority of the happy paths: after the test's own mocks (wiremock's default is 5).
 const HAPPY_PRIORITY: u8 = 10;
 
@@ -137,6 +140,18 @@ impl MockService {
             .named(format!("{} {method} {path}", self.state.service))
             .mount(&self.server)
             .await;
+    }
+
+    /// Plays `scenario` on `method` `path` (as [`route`](Self::route) matches it), before
+    /// the test's own mocks and the happy paths; once its steps are spent, the route answers
+    /// as before. A request the service would refuse still gets the 422, not a step.
+    pub async fn scenario(&self, method: &str, path: &str, scenario: Scenario) -> ScenarioHandle {
+        let handle = scenario.handle();
+        let mock = scenario
+            .into_mock(self.route(method, path))
+            .with_priority(SCENARIO_PRIORITY);
+        self.server.register(mock).await;
+        handle
     }
 
     /// Every request received so far, in arrival order.

@@ -5,4 +5,5 @@
 mod mocks;
 mod openapi;
 mod replay;
+mod scenario;
 mod tokens;
