@@ -174,7 +174,7 @@ impl MemoryState {
         }
         let mut concepts: Vec<(String, u64)> = words.into_iter().collect();
         // Most frequent first; ties alphabetically (the map was sorted).
-        concepts.sort_by(|a, b| b.1.cmp(&a.1));
+        concepts.sort_by_key(|concept| std::cmp::Reverse(concept.1));
         let distinct = concepts.len();
         let dominant: Vec<String> = concepts.into_iter().take(5).map(|(w, _)| w).collect();
         #[allow(clippy::cast_precision_loss, reason = "small counts")]
