@@ -140,7 +140,10 @@ impl MockAuth {
 
     /// Adds a user who can log in (role `user`, free tier), as a registration would, and
     /// returns their id (also their organisation). Not journaled.
-    #[allow(clippy::must_use_candidate, reason = "stored already: the id is a convenience")]
+    #[allow(
+        clippy::must_use_candidate,
+        reason = "stored already: the id is a convenience"
+    )]
     pub fn add_user(&self, email: &str, password: &str) -> String {
         let id = super::uuid4();
         let username = email.split('@').next().unwrap_or(email).to_owned();

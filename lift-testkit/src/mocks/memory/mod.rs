@@ -130,7 +130,10 @@ impl MockMemory {
 
     /// Stores a memory for `org_id` as if a client had (type `general`), and returns its id.
     /// `metadata` is kept when it is a JSON object, else `{}`. Not journaled.
-    #[allow(clippy::must_use_candidate, reason = "stored already: the id is a convenience")]
+    #[allow(
+        clippy::must_use_candidate,
+        reason = "stored already: the id is a convenience"
+    )]
     pub fn seed(&self, org_id: &str, content: &str, metadata: Value) -> String {
         let metadata = match metadata {
             Value::Object(map) => map,
