@@ -313,3 +313,28 @@ async fn contexts_spaces_workflows_and_health_answer_like_the_reference() {
     );
     assert_eq!(info.version, "1.0.0");
 }
+
+#[tokio::test]
+async fn null_metadata_crashes_the_store_as_in_the_reference() {
+    let memory = MockMemory::start().await;
+
+    let answer = reqwest::Client::new()
+        .post(format!("{}/store", memory.uri()))
+        .header("x-user-id", "u-1")
+        .header("x-org-id", "o-1")
+        .json(&json!({ "content": "x", "metadata": null }))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(answer.status().as_u16(), 500);
+    let body: Value = answer.json().await.unwrap();
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("Enhanced memory storage failed")
+    );
+    assert!(memory.memories("o-1").is_empty());
+    assert_eq!(memory.stored()[0].0.metadata, None);
+}

@@ -110,6 +110,10 @@ fn answer(
     let correlation_id = uuid4();
     match route {
         Route::Store => {
+            if body.get("metadata").is_some_and(Value::is_null) {
+                // The reference's handler crashes on `metadata: null` (contract §10 F 28).
+                return detail(500, "Enhanced memory storage failed: metadata is None");
+            }
             let content = body["content"].as_str().unwrap_or_default();
             let metadata = body["metadata"].as_object().cloned().unwrap_or_default();
             let memory_type = body["memory_type"].as_str().unwrap_or("general");

@@ -23,7 +23,8 @@ pub use self::state::Memory;
 ///
 /// - `POST /store` keeps the memory for the caller's organisation (`X-Org-ID`, or the
 ///   bearer token's `org_id` through the gateway) and answers the reference's envelope, with
-///   an id shaped like `memory_{org_id}_{epoch seconds}`.
+///   an id shaped like `memory_{org_id}_{epoch seconds}`. `"metadata": null` gets a 500, as
+///   it crashes the reference's handler; nothing is stored.
 /// - `POST /search` and `/search/{neural,conceptual,knowledge}` find what that organisation
 ///   stored: a memory matches when its content contains a term of the query (case
 ///   insensitive), scored by the share of the query's terms it contains, best first. An
