@@ -39,6 +39,11 @@ async fn the_seeded_admin_logs_in_with_a_token_the_kit_s_verifier_accepts() {
     assert_eq!(claims.subscription_tier, SubscriptionTier::Enterprise);
     assert_eq!(claims.memory_context, format!("org_{}_context", user.id));
     assert_eq!(Some(user.id.clone()), auth.user_id(MockAuth::ADMIN_EMAIL));
+    let sent = auth.received_on("POST", "/login");
+    assert_eq!(
+        sent[0].json::<Value>().unwrap(),
+        json!({ "email": "admin@lift.dev", "password": "admin123" })
+    );
     let logins = auth.logins();
     assert_eq!(logins.len(), 1);
     assert_eq!(

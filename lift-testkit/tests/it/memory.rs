@@ -55,6 +55,16 @@ async fn a_store_is_kept_for_the_org_and_found_by_a_search() {
     assert_eq!(found.metadata.text("query_length"), None);
     assert_eq!(found.metadata.get("query_length"), Some(&json!(16)));
 
+    let sent = memory.received_on("POST", "/store");
+    assert_eq!(
+        sent[0].json::<Value>().unwrap(),
+        json!({
+            "content": "Q3 campaign lifted signups 12%",
+            "metadata": { "source": "sdk-test" },
+            "memory_type": "general",
+        })
+    );
+    assert_eq!(sent[0].header("x-org-id"), Some(MockMemory::ORG_ID));
     let stored = memory.stored();
     assert_eq!(stored.len(), 2);
     let (record, caller): &(StoreRecord, _) = &stored[0];

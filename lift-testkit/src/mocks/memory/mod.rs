@@ -35,7 +35,9 @@ pub use self::state::Memory;
 ///   `/api/v1/marketing/…` routes have no happy answer (404 unless a test mounts one).
 /// - A call without user context (no `X-User-ID` + `X-Org-ID`, no bearer token) gets the
 ///   reference's 401 `{"detail":"User context required"}`; a body the service would refuse
-///   gets FastAPI's 422 (the request check of [`MockService`]).
+///   gets FastAPI's 422 (the request check of [`MockService`]). Behind the gateway mock,
+///   the caller is read from the bearer token's claims without verifying it: refusing a
+///   bad token is the gateway's job.
 ///
 /// It dereferences to its [`MockService`] for `uri`, `received`, `expect_call`, `verify`…
 ///
