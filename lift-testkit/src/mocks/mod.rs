@@ -14,12 +14,16 @@
 //! Paths are served as the service sees them and under its gateway prefix (`/memory/…`),
 //! so one mock serves clients in both routing modes.
 
+mod auth;
 mod expect;
 mod fastapi;
+mod memory;
 mod received;
 mod service;
 
+pub use auth::{Credentials, MockAuth};
 pub use expect::{Expected, Times};
 pub use fastapi::{envelope, naive_utc_now, uuid4};
+pub use memory::{Memory, MockMemory, SearchRecord, StoreRecord};
 pub use received::{Caller, Received};
 pub use service::{MockService, RouteMatcher};

@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used, reason = "tests")]
 
+mod auth;
+mod memory;
 mod mocks;
 mod openapi;
 mod replay;
