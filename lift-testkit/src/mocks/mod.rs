@@ -16,10 +16,15 @@
 
 mod expect;
 mod fastapi;
+mod gateway;
 mod received;
 mod service;
 
 pub use expect::{Expected, Times};
 pub use fastapi::{envelope, naive_utc_now, uuid4};
+pub use gateway::{
+    CORRELATION_ID, GATEWAY_ORG, GATEWAY_USER, MockGateway, MockModule, ModuleCall,
+    WithCorrelationId,
+};
 pub use received::{Caller, Received};
 pub use service::{MockService, RouteMatcher};
