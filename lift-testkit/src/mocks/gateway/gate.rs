@@ -106,8 +106,18 @@ impl Match for MissingSlash {
 
 impl Respond for MissingSlash {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let mut location = request.url.clone();
-        location.set_path(&format!("{}/", request.url.path()));
+        // As Starlette builds it: the request's scheme and `Host`, the path with its slash,
+        // the query kept. (wiremock's own URL names `localhost`, not the host called.)
+        let host = request
+            .headers
+            .get(http::header::HOST)
+            .and_then(|host| host.to_str().ok())
+            .unwrap_or("localhost");
+        let query = request
+            .url
+            .query()
+            .map_or_else(String::new, |query| format!("?{query}"));
+        let location = format!("http://{host}{}/{query}", request.url.path());
         ResponseTemplate::new(307).insert_header("location", location.as_str())
     }
 }
