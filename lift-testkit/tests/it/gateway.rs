@@ -91,7 +91,7 @@ async fn every_bad_token_kind_gets_401_and_a_good_one_gets_through() {
     let tokens = TestTokens::hs256();
     let gateway = MockGateway::with_tokens(&tokens).await;
     gateway
-        .module(MODULE)
+        .module(&module_id())
         .json("GET", "/api/v1/ping", json!({ "pong": true }))
         .await;
     let anonymous = GatewayClient::builder()
@@ -146,7 +146,7 @@ async fn a_token_with_a_mistyped_claim_crashes_the_gateway_as_the_reference_does
     let tokens = TestTokens::hs256();
     let gateway = MockGateway::with_tokens(&tokens).await;
     gateway
-        .module(MODULE)
+        .module(&module_id())
         .json("POST", "/api/v1/run", json!({}))
         .await;
 
@@ -171,7 +171,7 @@ async fn a_token_with_a_mistyped_claim_crashes_the_gateway_as_the_reference_does
 async fn a_module_call_is_recorded_with_its_module_id_caller_and_forwarded_headers() {
     let tokens = TestTokens::hs256();
     let gateway = MockGateway::with_tokens(&tokens).await;
-    let reports = gateway.module(MODULE);
+    let reports = gateway.module(&module_id());
     reports
         .answer(
             "POST",
@@ -184,7 +184,7 @@ async fn a_module_call_is_recorded_with_its_module_id_caller_and_forwarded_heade
         .as_user("u-7")
         .times(1);
     gateway
-        .expect_module_call(MODULE, "GET", "/api/v1/reports/{name}")
+        .expect_module_call(&module_id(), "GET", "/api/v1/reports/{name}")
         .never();
     let token = tokens
         .user("u-7")
@@ -233,7 +233,10 @@ async fn a_module_call_is_recorded_with_its_module_id_caller_and_forwarded_heade
 #[tokio::test]
 async fn a_client_s_own_user_headers_come_first_as_the_reference_forwards_them() {
     let gateway = MockGateway::start().await;
-    gateway.module(MODULE).json("GET", "/", json!({})).await;
+    gateway
+        .module(&module_id())
+        .json("GET", "/", json!({}))
+        .await;
 
     let answer = reqwest::Client::new()
         .get(format!("{}/modules/{MODULE}/", gateway.uri()))
@@ -260,7 +263,7 @@ async fn a_client_s_own_user_headers_come_first_as_the_reference_forwards_them()
 async fn an_unknown_module_gets_the_reference_s_404_and_a_missing_slash_its_307() {
     let gateway = MockGateway::start().await;
     gateway
-        .module(MODULE)
+        .module(&module_id())
         .json("GET", "/api/v1/ping", json!({}))
         .await;
     let client = gateway.client();
@@ -432,7 +435,7 @@ async fn with_rs256_keys_the_gateway_admits_the_tokens_of_the_served_jwks() {
     let mut tokens = TestTokens::rs256_with_jwks().await;
     let gateway = MockGateway::with_tokens(&tokens).await;
     gateway
-        .module(MODULE)
+        .module(&module_id())
         .json("GET", "/api/v1/ping", json!({}))
         .await;
     let call = |token: String| {

@@ -11,7 +11,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use lift_sdk::{GatewayClient, LiftClient, LiftConfig};
+use lift_sdk::{GatewayClient, LiftClient, LiftConfig, ModuleId};
 use serde_json::json;
 use wiremock::{Mock, ResponseTemplate};
 
@@ -71,10 +71,10 @@ const FALLBACK_PRIORITY: u8 = u8::MAX - 1;
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), lift_sdk::Error> {
 /// let gateway = MockGateway::start().await;
-/// let reports = gateway.module("7c840860-4c75-40c1-b743-675f948a4201");
+/// let id = lift_sdk::ModuleId::new("7c840860-4c75-40c1-b743-675f948a4201")?;
+/// let reports = gateway.module(&id);
 /// reports.json("GET", "/api/v1/ping", serde_json::json!({ "pong": true })).await;
 ///
-/// let id = lift_sdk::ModuleId::new(reports.id()).unwrap();
 /// let pong: serde_json::Value = gateway.client().module(&id).get_json("/api/v1/ping").await?;
 ///
 /// assert_eq!(pong["pong"], true);
@@ -216,10 +216,13 @@ impl MockGateway {
 
     /// A module reachable at `/modules/{module_id}/…` from now on, to mount its answers.
     /// Calling it again with the same id gives another handle to the same module.
-    #[must_use]
-    pub fn module(&self, module_id: &str) -> MockModule<'_> {
-        self.modules.add(module_id);
-        MockModule::new(self, module_id.to_owned())
+    #[allow(
+        clippy::must_use_candidate,
+        reason = "the module exists already: a path without an answer gets the module's 404"
+    )]
+    pub fn module(&self, module_id: &ModuleId) -> MockModule<'_> {
+        self.modules.add(module_id.as_str());
+        MockModule::new(self, module_id.clone())
     }
 
     /// Every call forwarded to a module so far, in arrival order.
@@ -234,9 +237,10 @@ impl MockGateway {
     /// unless refined on the returned [`Expected`] (`.as_user(…)` counts calls by the
     /// token's `sub`).
     #[allow(clippy::must_use_candidate, reason = "registered already")]
-    pub fn expect_module_call(&self, module_id: &str, method: &str, path: &str) -> Expected {
+    pub fn expect_module_call(&self, module_id: &ModuleId, method: &str, path: &str) -> Expected {
         let modules = Arc::clone(&self.modules);
-        let (module_id, method, path) = (module_id.to_owned(), method.to_owned(), path.to_owned());
+        let module_id = module_id.as_str().to_owned();
+        let (method, path) = (method.to_owned(), path.to_owned());
         self.service.expect(
             format!("module {module_id} {method} {path}"),
             move |received| {

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use http::HeaderMap;
+use lift_sdk::ModuleId;
 use serde_json::{Value, json};
 use wiremock::{Match, Mock, Request, Respond, ResponseTemplate};
 
@@ -148,17 +149,17 @@ impl Match for ModuleRoute {
 #[derive(Debug)]
 pub struct MockModule<'g> {
     gateway: &'g MockGateway,
-    module_id: String,
+    module_id: ModuleId,
 }
 
 impl<'g> MockModule<'g> {
-    pub(crate) fn new(gateway: &'g MockGateway, module_id: String) -> Self {
+    pub(crate) fn new(gateway: &'g MockGateway, module_id: ModuleId) -> Self {
         Self { gateway, module_id }
     }
 
     /// The module id the gateway routes.
     #[must_use]
-    pub fn id(&self) -> &str {
+    pub fn id(&self) -> &ModuleId {
         &self.module_id
     }
 
@@ -166,7 +167,7 @@ impl<'g> MockModule<'g> {
     /// [`Respond`], such as a [`ResponseTemplate`]).
     pub async fn answer(&self, method: &str, path: &str, answer: impl Respond + 'static) -> &Self {
         let route = ModuleRoute {
-            module_id: self.module_id.clone(),
+            module_id: self.module_id.as_str().to_owned(),
             method: method.to_ascii_uppercase(),
             path: path.to_owned(),
         };
@@ -191,7 +192,7 @@ impl<'g> MockModule<'g> {
         self.gateway
             .module_calls()
             .into_iter()
-            .filter(|call| call.module_id == self.module_id)
+            .filter(|call| call.module_id == self.module_id.as_str())
             .collect()
     }
 
