@@ -469,3 +469,70 @@ async fn with_rs256_keys_the_gateway_admits_the_tokens_of_the_served_jwks() {
         Some(GATEWAY_ORG)
     );
 }
+
+#[tokio::test]
+async fn a_module_answer_sees_the_caller_the_gateway_injects() {
+    let tokens = TestTokens::hs256();
+    let gateway = MockGateway::with_tokens(&tokens).await;
+    gateway
+        .module(&module_id())
+        .answer_with("GET", "/api/v1/whoami", |call| {
+            ResponseTemplate::new(200).set_body_json(json!({
+                "user": call.header("x-user-id"),
+                "roles": call.header("x-user-roles"),
+                "module": call.header("x-module-id"),
+            }))
+        })
+        .await;
+    let admin = tokens
+        .user("u-9")
+        .roles([lift_sdk::Role::User, lift_sdk::Role::Admin]);
+
+    let me: Value = gateway
+        .client()
+        .for_token(admin.issue())
+        .module(&module_id())
+        .get_json("/api/v1/whoami")
+        .await
+        .unwrap();
+
+    assert_eq!(
+        me,
+        json!({ "user": "u-9", "roles": "user,admin", "module": MODULE })
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn module_calls_are_stamped_on_the_test_s_paused_clock() {
+    let gateway = MockGateway::start().await;
+    gateway
+        .module(&module_id())
+        .json("GET", "/api/v1/ping", json!({}))
+        .await;
+    // Plain reqwest: a client with time-outs would see them fire on the paused clock.
+    let http = reqwest::Client::new();
+    let url = format!("{}/modules/{MODULE}/api/v1/ping", gateway.uri());
+    let start = tokio::time::Instant::now();
+
+    let first = http
+        .get(&url)
+        .bearer_auth(gateway.user_token())
+        .send()
+        .await
+        .unwrap();
+    tokio::time::advance(std::time::Duration::from_secs(90)).await;
+    let second = http
+        .get(&url)
+        .bearer_auth(gateway.user_token())
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(
+        (first.status().as_u16(), second.status().as_u16()),
+        (200, 200)
+    );
+    let calls = gateway.module_calls();
+    assert!(calls[0].at - start < std::time::Duration::from_secs(1));
+    assert!(calls[1].at - start >= std::time::Duration::from_secs(90));
+}

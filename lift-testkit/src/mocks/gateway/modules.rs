@@ -70,16 +70,13 @@ impl Modules {
         module_path(path).is_some_and(|(id, _)| self.knows(id)) && self.gate.admit(headers).is_ok()
     }
 
-    fn record(&self, request: &Request) {
-        let Some((id, path)) = module_path(request.url.path()) else {
-            return;
-        };
+    /// The call the gateway forwards for `request`, when it forwards it to a module.
+    fn forwarded(&self, request: &Request) -> Option<ModuleCall> {
+        let (id, path) = module_path(request.url.path())?;
         if !self.knows(id) {
-            return;
+            return None;
         }
-        let Ok(claims) = self.gate.admit(&request.headers) else {
-            return;
-        };
+        let claims = self.gate.admit(&request.headers).ok()?;
         let at = match &self.clock {
             Some(handle) => {
                 let _entered = handle.enter();
@@ -87,8 +84,13 @@ impl Modules {
             }
             None => tokio::time::Instant::now(),
         };
-        let call = ModuleCall::forwarded(request, id, path, &claims, at);
-        lock(&self.calls).push(call);
+        Some(ModuleCall::forwarded(request, id, path, &claims, at))
+    }
+
+    fn record(&self, request: &Request) {
+        if let Some(call) = self.forwarded(request) {
+            lock(&self.calls).push(call);
+        }
     }
 }
 
@@ -121,6 +123,25 @@ impl Respond for UnknownModule {
         let id = module_path(request.url.path()).map_or("", |(id, _)| id);
         ResponseTemplate::new(404)
             .set_body_json(json!({ "detail": format!("Module {id} not found") }))
+    }
+}
+
+/// Answers a module call with what a closure makes of the forwarded call.
+struct AnswerWith<F> {
+    modules: Arc<Modules>,
+    answer: F,
+}
+
+impl<F> Respond for AnswerWith<F>
+where
+    F: Fn(&ModuleCall) -> ResponseTemplate + Send + Sync + 'static,
+{
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        match self.modules.forwarded(request) {
+            Some(call) => (self.answer)(&call),
+            // Never in practice: the gate and the unknown-module check answer first.
+            None => ResponseTemplate::new(404).set_body_json(json!({ "detail": "Not Found" })),
+        }
     }
 }
 
@@ -178,6 +199,41 @@ impl<'g> MockModule<'g> {
             .mount(self.gateway.server())
             .await;
         self
+    }
+
+    /// Answers `method` `path` of this module with what `answer` makes of the call, as
+    /// the module receives it (the injected `X-User-*` headers included): for a module
+    /// that answers per caller.
+    ///
+    /// ```
+    /// use lift_testkit::mocks::MockGateway;
+    /// use serde_json::{Value, json};
+    /// use wiremock::ResponseTemplate;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), lift_sdk::Error> {
+    /// let gateway = MockGateway::start().await;
+    /// let id = lift_sdk::ModuleId::new("m-1")?;
+    /// gateway
+    ///     .module(&id)
+    ///     .answer_with("GET", "/whoami", |call| {
+    ///         ResponseTemplate::new(200).set_body_json(json!({ "user": call.user_id() }))
+    ///     })
+    ///     .await;
+    ///
+    /// let me: Value = gateway.client().module(&id).get_json("/whoami").await?;
+    /// assert_eq!(me, json!({ "user": "u-gateway" }));
+    /// # Ok(()) }
+    /// ```
+    pub async fn answer_with(
+        &self,
+        method: &str,
+        path: &str,
+        answer: impl Fn(&ModuleCall) -> ResponseTemplate + Send + Sync + 'static,
+    ) -> &Self {
+        let modules = Arc::clone(&self.gateway.modules);
+        self.answer(method, path, AnswerWith { modules, answer })
+            .await
     }
 
     /// Answers `method` `path` of this module with 200 and `body` as JSON.
