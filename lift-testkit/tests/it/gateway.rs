@@ -168,6 +168,35 @@ async fn a_token_with_a_mistyped_claim_crashes_the_gateway_as_the_reference_does
 }
 
 #[tokio::test]
+async fn a_token_with_an_unknown_role_crashes_the_gateway_as_the_reference_does() {
+    let tokens = TestTokens::hs256();
+    let gateway = MockGateway::with_tokens(&tokens).await;
+    gateway
+        .module(&module_id())
+        .json("POST", "/api/v1/run", json!({}))
+        .await;
+    let token = tokens
+        .user("u-1")
+        .roles([lift_sdk::Role::from("platform_admin")])
+        .issue();
+
+    let answer = reqwest::Client::new()
+        .post(format!("{}/modules/{MODULE}/api/v1/run", gateway.uri()))
+        .bearer_auth(token)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(answer.status().as_u16(), 500);
+    assert_eq!(
+        answer.headers()["content-type"],
+        "text/plain; charset=utf-8"
+    );
+    assert_eq!(answer.text().await.unwrap(), "Internal Server Error");
+}
+
+#[tokio::test]
 async fn a_module_call_is_recorded_with_its_module_id_caller_and_forwarded_headers() {
     let tokens = TestTokens::hs256();
     let gateway = MockGateway::with_tokens(&tokens).await;

@@ -2,7 +2,9 @@
 //! the bearer check of the protected routes (contract §4.1, §4.5).
 
 use http::HeaderMap;
-use lift_auth::{AuthErrorKind, Claims, TokenVerifier, bearer_from_headers};
+use lift_auth::{
+    AuthErrorKind, Claims, Role, SubscriptionTier, TokenVerifier, bearer_from_headers,
+};
 use serde_json::json;
 use wiremock::{Match, Request, Respond, ResponseTemplate};
 
@@ -26,7 +28,7 @@ pub(crate) enum Refusal {
     /// No, malformed, expired or wrongly signed bearer: 401 `Authentication required`.
     Unauthenticated,
     /// A verified token whose claims the reference cannot build (a missing or mistyped
-    /// claim): the reference crashes with a text/plain 500.
+    /// claim, an unknown role or tier): the reference crashes with a text/plain 500.
     Crash,
 }
 
@@ -57,10 +59,24 @@ impl Gate {
     /// it (`Bearer` in any case, exactly two parts).
     pub(crate) fn admit(&self, headers: &HeaderMap) -> Result<Claims, Refusal> {
         let token = bearer_from_headers(headers).map_err(|_| Refusal::Unauthenticated)?;
-        self.verifier.verify(token).map_err(|err| match err.kind() {
-            AuthErrorKind::MissingClaim | AuthErrorKind::InvalidClaim => Refusal::Crash,
-            _ => Refusal::Unauthenticated,
-        })
+        let claims = self
+            .verifier
+            .verify(token)
+            .map_err(|err| match err.kind() {
+                AuthErrorKind::MissingClaim | AuthErrorKind::InvalidClaim => Refusal::Crash,
+                _ => Refusal::Unauthenticated,
+            })?;
+        // The reference builds its own claims model from the token, which refuses what
+        // lift-auth tolerates: an unknown role or tier, no `iat` (contract §4.5).
+        let unknown_role = claims
+            .roles
+            .iter()
+            .any(|role| matches!(role, Role::Other(_)));
+        let unknown_tier = matches!(claims.subscription_tier, SubscriptionTier::Other(_));
+        if unknown_role || unknown_tier || claims.iat.is_none() {
+            return Err(Refusal::Crash);
+        }
+        Ok(claims)
     }
 }
 

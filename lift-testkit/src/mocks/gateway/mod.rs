@@ -51,7 +51,8 @@ const FALLBACK_PRIORITY: u8 = u8::MAX - 1;
 /// - `/memory/…`, `/registry/…`, `/billing/…` and `/modules/…` need a bearer token the
 ///   mock's verifier accepts; anything else (missing, malformed, expired, wrongly signed,
 ///   `alg: none`, another audience) gets 401 `{"detail":"Authentication required"}`. A
-///   verified token with a missing or mistyped claim gets the reference's text/plain 500.
+///   verified token with a missing or mistyped claim, or an unknown role or tier, gets the
+///   reference's text/plain 500.
 ///   `/auth/…` and `/observability/…` need none. The check runs before every service mock
 ///   mounted [`behind`](MockService::behind) the gateway, so a refused call never reaches
 ///   them (nor their journals).
