@@ -1,7 +1,7 @@
 //! `MockGateway` through the SDK's own `GatewayClient` and `LiftClient`: the local
 //! endpoints, the bearer check, the module route, and service mocks behind the gateway.
 
-use lift_sdk::{ErrorKind, GatewayClient, ModuleId, SearchRequest, Uptime};
+use lift_sdk::{ErrorKind, GatewayClient, LiftClient, LiftConfig, ModuleId, SearchRequest, Uptime};
 use lift_testkit::mocks::{
     CORRELATION_ID, GATEWAY_ORG, GATEWAY_USER, MockGateway, MockService, envelope,
 };
@@ -449,7 +449,8 @@ async fn the_auth_and_observability_routes_need_no_bearer() {
     )
     .await;
 
-    let health = gateway.lift_client("").auth().health().await.unwrap();
+    let anonymous = LiftClient::new(LiftConfig::new(&gateway.uri()).unwrap()).unwrap();
+    let health = anonymous.auth().health().await.unwrap();
     let observability = reqwest::get(format!("{}/observability/api/v1/metrics", gateway.uri()))
         .await
         .unwrap();
@@ -457,6 +458,7 @@ async fn the_auth_and_observability_routes_need_no_bearer() {
     assert_eq!(health.service.as_deref(), Some("auth"));
     assert_eq!(observability.status(), 404, "no mock behind: not a 401");
     assert_eq!(auth.received().len(), 1);
+    assert_eq!(auth.received()[0].header("authorization"), None);
 }
 
 #[tokio::test]
