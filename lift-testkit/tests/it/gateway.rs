@@ -82,6 +82,7 @@ async fn every_answer_of_the_gateway_carries_a_fresh_correlation_id() {
     }
 
     assert!(ids.iter().all(|id| is_uuid4(id)), "{ids:?}");
+    ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 4, "{ids:?}");
 }
@@ -139,6 +140,38 @@ async fn every_bad_token_kind_gets_401_and_a_good_one_gets_through() {
     assert_eq!(calls.len(), 1, "only the good call is forwarded: {calls:?}");
     assert_eq!(calls[0].user_id(), Some("u-1"));
     assert_eq!(gateway.received().len(), bad.len() + 2);
+}
+
+#[tokio::test]
+async fn the_authorization_header_is_parsed_as_the_gateway_parses_it() {
+    let gateway = MockGateway::start().await;
+    gateway
+        .module(&module_id())
+        .json("GET", "/", json!({}))
+        .await;
+    let http = reqwest::Client::new();
+    let url = format!("{}/modules/{MODULE}/", gateway.uri());
+    let token = gateway.user_token();
+
+    let mut statuses = Vec::new();
+    for authorization in [
+        format!("bearer {token}"),
+        format!("BEARER  {token} "),
+        format!("Token {token}"),
+        format!("Bearer {token} extra"),
+        "Bearer".to_owned(),
+    ] {
+        let answer = http
+            .get(&url)
+            .header("authorization", authorization)
+            .send()
+            .await
+            .unwrap();
+        statuses.push(answer.status().as_u16());
+    }
+
+    assert_eq!(statuses, [200, 200, 401, 401, 401]);
+    assert_eq!(gateway.module_calls().len(), 2);
 }
 
 #[tokio::test]
