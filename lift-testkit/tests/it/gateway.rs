@@ -422,9 +422,11 @@ async fn a_gateway_mode_memory_call_reaches_the_mock_behind_as_the_token_s_user(
     let caller = search.caller.as_ref().unwrap();
     assert_eq!((caller.user_id.as_str(), caller.by_token), ("u-7", true));
     assert_eq!(caller.org_id.as_deref(), Some("acme"));
-    let body = search.body_json().unwrap();
-    assert_eq!(body["query"], "campaign lift");
-    assert_eq!(body["limit"], 5);
+    assert_eq!(
+        search.body_json().unwrap(),
+        json!({ "query": "campaign lift", "search_type": "hybrid", "limit": 5, "filters": null })
+    );
+    );
     memory.verify().await;
 }
 
