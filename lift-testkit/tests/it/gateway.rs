@@ -426,7 +426,6 @@ async fn a_gateway_mode_memory_call_reaches_the_mock_behind_as_the_token_s_user(
         search.body_json().unwrap(),
         json!({ "query": "campaign lift", "search_type": "hybrid", "limit": 5, "filters": null })
     );
-    );
     memory.verify().await;
 }
 
