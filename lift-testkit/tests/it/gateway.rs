@@ -601,3 +601,40 @@ async fn module_calls_are_stamped_on_the_test_s_paused_clock() {
     assert!(calls[0].at - start < std::time::Duration::from_secs(1));
     assert!(calls[1].at - start >= std::time::Duration::from_secs(90));
 }
+
+#[tokio::test]
+async fn an_unmet_module_expectation_names_what_it_expected_and_saw() {
+    let gateway = MockGateway::start().await;
+    let module = gateway.module(&module_id());
+    module.json("GET", "/api/v1/ping", json!({})).await;
+    module
+        .expect_call("GET", "/api/v1/ping")
+        .as_user("u-1")
+        .times(1);
+    let refused = gateway
+        .client()
+        .for_token("not.a.jwt")
+        .module(&module_id())
+        .get_json::<Value>("/api/v1/ping")
+        .await;
+    let as_someone_else = gateway
+        .client()
+        .module(&module_id())
+        .get_json::<Value>("/api/v1/ping")
+        .await;
+
+    let failed = tokio::spawn(async move { gateway.verify().await })
+        .await
+        .unwrap_err();
+
+    assert_eq!(refused.unwrap_err().status().map(|s| s.as_u16()), Some(401));
+    assert!(as_someone_else.is_ok());
+    let message = *failed.into_panic().downcast::<String>().unwrap();
+    assert_eq!(
+        message,
+        format!(
+            "gateway mock: 1 unmet expectation(s):\n  \
+             expected module {MODULE} GET /api/v1/ping as user `u-1`: exactly 1, saw 0"
+        )
+    );
+}
