@@ -17,6 +17,7 @@
 mod auth;
 mod expect;
 mod fastapi;
+mod gateway;
 mod memory;
 mod received;
 mod service;
@@ -24,6 +25,10 @@ mod service;
 pub use auth::{Credentials, MockAuth};
 pub use expect::{Expected, Times};
 pub use fastapi::{envelope, naive_utc_now, uuid4};
+pub use gateway::{
+    CORRELATION_ID, GATEWAY_ORG, GATEWAY_USER, MockGateway, MockModule, ModuleCall,
+    WithCorrelationId,
+};
 pub use memory::{Memory, MockMemory, SearchRecord, StoreRecord};
 pub use received::{Caller, Received};
 pub use service::{MockService, RouteMatcher};

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, reason = "tests")]
 
 mod auth;
+mod gateway;
 mod memory;
 mod mocks;
 mod openapi;
