@@ -80,7 +80,10 @@ impl MockService {
             .mount(&server)
             .await;
         Mock::given(Refused(api.clone(), Arc::clone(&state)))
-            .respond_with(Refuse(api))
+            .respond_with(ThroughGateway {
+                answer: Refuse(api),
+                behind: behind_gateway,
+            })
             .with_priority(CHECK_PRIORITY)
             .named("OpenAPI request check (422)")
             .mount(&server)
@@ -134,6 +137,11 @@ impl MockService {
         path: &str,
         answer: impl Respond + 'static,
     ) {
+        // Behind the gateway, the answer comes back through it: with its correlation id.
+        let answer = ThroughGateway {
+            answer,
+            behind: self.state.behind_gateway,
+        };
         Mock::given(self.route(method, path))
             .respond_with(answer)
             .with_priority(HAPPY_PRIORITY)
@@ -317,6 +325,23 @@ impl Match for Refused {
 
 /// Answers what FastAPI answers to a refused request.
 struct Refuse(OpenApi);
+
+/// An answer that gains the gateway's `X-Correlation-ID` when the mock is behind it.
+struct ThroughGateway<R> {
+    answer: R,
+    behind: bool,
+}
+
+impl<R: Respond> Respond for ThroughGateway<R> {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let answer = self.answer.respond(request);
+        if self.behind {
+            answer.insert_header(super::CORRELATION_ID, fastapi::uuid4().as_str())
+        } else {
+            answer
+        }
+    }
+}
 
 impl Respond for Refuse {
     fn respond(&self, request: &Request) -> ResponseTemplate {

@@ -134,8 +134,17 @@ async fn a_service_behind_the_gateway_mock_is_served_only_under_its_prefix() {
 
     assert_eq!((through, bare), (200, 404));
     assert_eq!(memory.uri(), gateway.uri());
+    let answer = reqwest::Client::new()
+        .post(format!("{}/memory/search", gateway.uri()))
+        .header("x-user-id", "u-1")
+        .json(&json!({ "query": "lift" }))
+        .send()
+        .await
+        .unwrap();
+    let correlation = answer.headers().get("x-correlation-id").unwrap();
+    assert_eq!(correlation.len(), 36, "the gateway's uuid4");
     let received = memory.received();
-    assert_eq!(received.len(), 1, "{received:?}");
+    assert_eq!(received.len(), 2, "{received:?}");
     assert!(received[0].through_gateway);
-    assert_eq!(gateway.received().len(), 2);
+    assert_eq!(gateway.received().len(), 3);
 }

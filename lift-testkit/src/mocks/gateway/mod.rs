@@ -62,9 +62,10 @@ const FALLBACK_PRIORITY: u8 = u8::MAX - 1;
 ///   [`module`](Self::module); any other id gets 404 `{"detail":"Module {id} not found"}`.
 ///   Calls forwarded to a module are recorded as [`ModuleCall`]s.
 /// - Every answer the gateway mock produces carries a fresh `X-Correlation-ID: <uuid4>`
-///   ([`CORRELATION_ID`]). The answers of the service mocks behind it come from those
-///   mocks, which wiremock gives no way to post-process: they carry the header only when
-///   wrapped in [`WithCorrelationId`].
+///   ([`CORRELATION_ID`]), and so do the happy paths and 422s of the service mocks
+///   [`behind`](MockService::behind) it. A test's own wiremock mocks and scenarios answer
+///   as mounted (wiremock cannot post-process an answer): wrap them in
+///   [`WithCorrelationId`] when a test needs the header.
 ///
 /// ```
 /// use lift_testkit::mocks::MockGateway;
