@@ -6,6 +6,10 @@
 //! [`replay`]: serves exchanges recorded from the reference services as they were recorded,
 //! and reports any request it has no recording for.
 //!
+//! [`harness`]: runs a module in-process against the mocks and calls its routes as a chosen
+//! user; its documentation holds a complete test of a module with the harness, mocks and
+//! tokens.
+//!
 //! The mocks of every service, the in-process fake platform and the module harness are
 //! still to come.
 //!
@@ -27,6 +31,7 @@
 //! None.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod harness;
 pub mod mocks;
 pub mod openapi;
 pub mod replay;

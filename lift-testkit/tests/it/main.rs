@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, reason = "tests")]
 
+mod harness;
 mod mocks;
 mod openapi;
 mod replay;
