@@ -65,8 +65,9 @@
 //!                       "has_next": false, "has_prev": false });
 //! let record = json!({ "id": id, "name": "reports", "version": "1.0.0",
 //!                      "base_url": "http://127.0.0.1/", "status": "active" });
+//! let registered = json!({ "module_id": id, "module": record.clone() });
 //! registry.answer_by_default("GET", "/modules", ok(listing)).await;
-//! registry.answer_by_default("POST", "/modules", ok(json!({ "module_id": id }))).await;
+//! registry.answer_by_default("POST", "/modules", ok(registered)).await;
 //! registry.answer_by_default("GET", "/modules/{id}", ok(record)).await;
 //! registry.answer_by_default("DELETE", "/modules/{id}", ok(json!({ "module_id": id }))).await;
 //!
