@@ -1,9 +1,9 @@
-//! The module harness: runs a [`LiftModule`](lift_sdk::runtime::LiftModule) in-process on
+//! The module harness: runs a [`LiftModule`] in-process on
 //! `127.0.0.1:0` against mocks, and calls its routes as a chosen user.
 //!
 //! [`ModuleHarness::builder`] takes the module; [`config`](ModuleHarnessBuilder::config)
 //! points it at the mocks, [`tokens`](ModuleHarnessBuilder::tokens) makes its auth layer
-//! accept [`TestTokens`](crate::tokens::TestTokens), and
+//! accept [`TestTokens`], and
 //! [`start`](ModuleHarnessBuilder::start) returns once the module is registered. Then:
 //!
 //! - [`get`](ModuleHarness::get) (and `post`, `put`, `patch`, `delete`, `request`) call a
@@ -315,7 +315,7 @@ impl ModuleHarness {
         self.request_root(Method::GET, "/health")
             .send()
             .await?
-            .expect_status(200u16)?
+            .expect_status(200)?
             .json()
     }
 
@@ -340,7 +340,7 @@ impl ModuleHarness {
             .request_root(Method::GET, "/metrics")
             .send()
             .await?
-            .expect_status(200u16)?;
+            .expect_status(200)?;
         Ok(answer.text())
     }
 

@@ -78,8 +78,8 @@ impl HarnessResponse {
     /// # Errors
     ///
     /// [`HarnessError::Status`] naming the request, the status and the start of the body.
-    pub fn expect_status(self, expected: impl Into<u16>) -> Result<Self, HarnessError> {
-        if self.status.as_u16() == expected.into() {
+    pub fn expect_status(self, expected: u16) -> Result<Self, HarnessError> {
+        if self.status == expected {
             Ok(self)
         } else {
             Err(self.into_status_error())

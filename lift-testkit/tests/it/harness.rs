@@ -379,7 +379,7 @@ async fn requests_that_cannot_be_built_are_named_and_not_sent() {
             if request == "GET /api/v1/notes with a bearer token" && *status == 200),
         "{wrong_shape:?}"
     );
-    let status = answer.clone().expect_status(201u16).unwrap_err();
+    let status = answer.expect_status(201).unwrap_err();
     assert!(
         status
             .to_string()
