@@ -10,7 +10,6 @@ use lift_sdk::runtime::{LiftModule, ManifestSource, RegistrationSettings, Runtim
 use tokio::net::TcpListener;
 
 use super::ModuleHarness;
-use super::deadline::WallClock;
 use super::error::HarnessError;
 use crate::tokens::TestTokens;
 
@@ -156,9 +155,7 @@ impl<M: LiftModule> ModuleHarnessBuilder<M> {
         }
         let running = runtime.start().await.map_err(HarnessError::Start)?;
         let harness = ModuleHarness::new(running, api_prefix, self.tokens, http);
-        harness
-            .wait_registered(WallClock::after(self.start_timeout), self.start_timeout)
-            .await?;
+        harness.wait_registered(self.start_timeout).await?;
         Ok(harness)
     }
 }

@@ -99,21 +99,30 @@
 //!
 //! # Time
 //!
-//! The module runs on the test's tokio runtime, and its server, the harness's requests and
-//! the handlers share it. Under a paused clock (`start_paused`), tokio jumps to the next
-//! timer whenever the runtime waits with nothing to do, real I/O included:
+//! The module runs on the test's tokio runtime: its server, its registration and the
+//! harness's requests share it. Under a paused clock (`start_paused`), tokio jumps to the
+//! next timer whenever the runtime waits with nothing to do, real I/O included, and
+//! wiremock answers on a thread of its own. So:
 //!
 //! - calls between the harness and the module (same runtime, loopback) work as usual;
-//! - the module's calls to mocks (wiremock answers on a thread of its own) race with those
-//!   jumps: a timer the module set (a call's time-out, a registration check) may fire
-//!   before the mock's answer is read, so registration may be retried and the registry's
-//!   journal may hold more than one attempt. Tests that assert exact registration traffic
-//!   run on real time (plain `#[tokio::test]`); the harness's registration pace
-//!   ([`test_registration`]) keeps them fast;
-//! - the wait of [`start`](ModuleHarnessBuilder::start) is measured in wall-clock time, so
-//!   a paused clock neither stretches nor shortens it.
+//! - while [`start`](ModuleHarnessBuilder::start) waits for the registration and
+//!   [`shutdown`](ModuleHarness::shutdown) for the deregistration and drain, the harness
+//!   holds a paused clock still for up to 2 s of real time (tokio does not auto-advance
+//!   while a blocking task runs): the module's calls to the registry mock then see no
+//!   timer jump, and the registry's journal is exact (one listing, one registration, one
+//!   deletion). When that is not enough (a registration that must wait for a retry, a
+//!   request held in a handler at shutdown), the clock is released after those 2 s and
+//!   the runtime's backoff and deadlines go on, on the paused clock, with inexact
+//!   traffic from then on;
+//! - the wait of `start` is measured in wall-clock time
+//!   ([`start_timeout`](ModuleHarnessBuilder::start_timeout)), so a paused clock neither
+//!   stretches nor shortens it;
+//! - a handler that calls a mock while the test waits on a request is not held: a timer
+//!   of the module's (a call's time-out) may fire before the mock's answer is read. Tests
+//!   that assert the exact calls a handler makes run on real time (plain `#[tokio::test]`).
 //!
-//! Requests have no time-out of their own: a handler that never answers holds its test.
+//! On a clock that is not paused none of this applies. Requests have no time-out of their
+//! own: a handler that never answers holds its test.
 //!
 //! # Dropping
 //!
@@ -129,6 +138,7 @@ mod response;
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::pin::pin;
 use std::time::Duration;
 
 use http::Method;
@@ -143,6 +153,10 @@ pub use response::HarnessResponse;
 
 use self::deadline::WallClock;
 use crate::tokens::TestTokens;
+
+/// How long, at most, the harness holds a paused tokio clock still while the module
+/// registers or shuts down (real time; no effect on a clock that is not paused).
+const CLOCK_HOLD: Duration = Duration::from_secs(2);
 
 /// A module running in-process on `127.0.0.1:0`, and an HTTP client that calls it; see the
 /// [module documentation](self).
@@ -189,26 +203,36 @@ impl ModuleHarness {
     }
 
     /// Waits until the module is registered, or registration is off; tells it to shut down
-    /// and says why when it is not registered by `deadline`.
-    async fn wait_registered(
-        &self,
-        mut deadline: WallClock,
-        waited: Duration,
-    ) -> Result<(), HarnessError> {
+    /// and says why when it is not registered within `timeout` (wall-clock time).
+    ///
+    /// A paused clock is held still for the first [`CLOCK_HOLD`] of the wait (see the
+    /// module docs), then released so that retries with backoff can go on.
+    async fn wait_registered(&self, timeout: Duration) -> Result<(), HarnessError> {
         let running = self.running();
         if running.registration() == RegistrationState::Disabled {
             return Ok(());
         }
-        let registered = tokio::select! {
-            id = running.registered() => id.is_some(),
-            () = deadline.expired() => false,
+        let mut deadline = WallClock::after(timeout);
+        let mut held = WallClock::holding(CLOCK_HOLD.min(timeout));
+        let mut registered = pin!(running.registered());
+        let outcome = tokio::select! {
+            id = &mut registered => Some(id.is_some()),
+            () = held.expired() => None,
+        };
+        drop(held);
+        let registered = match outcome {
+            Some(registered) => registered,
+            None => tokio::select! {
+                id = registered => id.is_some(),
+                () = deadline.expired() => false,
+            },
         };
         if registered {
             return Ok(());
         }
         running.shutdown();
         Err(HarnessError::NotRegistered {
-            waited,
+            waited: timeout,
             state: running.registration(),
         })
     }
@@ -355,7 +379,18 @@ impl ModuleHarness {
             return Ok(());
         };
         running.shutdown();
-        running.wait().await.map_err(HarnessError::Shutdown)
+        // A paused clock is held still while the module deregisters and drains, then
+        // released so that the runtime's own deadlines can end a shutdown that hangs.
+        let mut stopped = pin!(running.wait());
+        let mut held = WallClock::holding(CLOCK_HOLD);
+        let result = tokio::select! {
+            result = &mut stopped => result,
+            () = held.expired() => {
+                drop(held);
+                stopped.await
+            }
+        };
+        result.map_err(HarnessError::Shutdown)
     }
 
     fn route_path(&self, path: &str) -> String {

@@ -470,3 +470,53 @@ async fn dropping_a_running_harness_returns_at_once() {
         assert_eq!(ready.status(), 503);
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn on_a_paused_clock_registration_and_deregistration_are_exact() {
+    let platform = Platform::start().await;
+    let harness = platform.harness().await;
+
+    let answer = harness
+        .get("/notes")
+        .as_user("u-1")
+        .roles([Role::Analyst])
+        .send()
+        .await
+        .unwrap();
+    harness.shutdown().await.unwrap();
+
+    assert_eq!(answer.status(), 200);
+    let seen: Vec<String> = platform
+        .registry
+        .received()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            "GET /modules".to_owned(),
+            "POST /modules".to_owned(),
+            format!("DELETE /modules/{MODULE_ID}"),
+        ]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn on_a_paused_clock_a_failed_registration_is_retried_once_the_clock_is_released() {
+    let platform = Platform::start().await;
+    wiremock::Mock::given(platform.registry.route("POST", "/modules"))
+        .respond_with(ResponseTemplate::new(503).set_body_json(json!({ "detail": "busy" })))
+        .up_to_n_times(1)
+        .mount(platform.registry.server())
+        .await;
+
+    // The first attempt fails; its backoff waits on the clock, which the harness holds for
+    // two seconds of real time, then releases: the retry goes on the paused clock.
+    let harness = platform.harness().await;
+
+    assert_eq!(harness.module_id().unwrap().to_string(), MODULE_ID);
+    // Once released, the paused clock jumps while the module waits on the mock, so the
+    // traffic after the first attempt is not exact.
+    assert!(platform.registry.received_on("POST", "/modules").len() >= 2);
+}
