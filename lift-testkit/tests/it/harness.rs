@@ -520,3 +520,11 @@ async fn on_a_paused_clock_a_failed_registration_is_retried_once_the_clock_is_re
     // traffic after the first attempt is not exact.
     assert!(platform.registry.received_on("POST", "/modules").len() >= 2);
 }
+
+#[test]
+fn the_harness_and_its_answers_can_cross_threads() {
+    fn shareable<T: Send + Sync + 'static>() {}
+    shareable::<ModuleHarness>();
+    shareable::<lift_testkit::harness::HarnessResponse>();
+    shareable::<HarnessError>();
+}
