@@ -12,7 +12,8 @@
 //!   [`request_root`](ModuleHarness::request_root) reaches any path as written;
 //! - [`as_user`](HarnessRequest::as_user), [`roles`](HarnessRequest::roles) and friends
 //!   choose the caller (a token minted for the call), [`bearer`](HarnessRequest::bearer)
-//!   sends any token (a bad one too), and nothing at all sends none;
+//!   sends any token (a bad one too), [`client_as`](ModuleHarness::client_as) sends one
+//!   token with every request, and nothing at all sends none;
 //! - [`health`](ModuleHarness::health), [`ready`](ModuleHarness::ready) and
 //!   [`metrics`](ModuleHarness::metrics) read the runtime's endpoints;
 //! - [`running`](ModuleHarness::running) is the runtime's handle (registration state,
@@ -131,6 +132,7 @@
 //! dropped with it. [`shutdown`](ModuleHarness::shutdown) waits for the end instead.
 
 mod builder;
+mod client;
 mod deadline;
 mod error;
 mod request;
@@ -147,6 +149,7 @@ use lift_sdk::runtime::{LiftModule, RegistrationState, RunningModule};
 use serde_json::Value;
 
 pub use builder::{DEFAULT_START_TIMEOUT, ModuleHarnessBuilder, test_registration};
+pub use client::HarnessClient;
 pub use error::HarnessError;
 pub use request::HarnessRequest;
 pub use response::HarnessResponse;
@@ -302,6 +305,11 @@ impl ModuleHarness {
         };
         let url = format!("{}{path}", self.base_url);
         HarnessRequest::new(self, method, path, url)
+    }
+
+    /// Requests that all carry `token` as their bearer (a good one, or any bad kind).
+    pub fn client_as(&self, token: impl Into<String>) -> HarnessClient<'_> {
+        HarnessClient::new(self, token.into())
     }
 
     /// `GET` route `path`, relative to the `api_prefix`.

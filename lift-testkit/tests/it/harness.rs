@@ -130,6 +130,20 @@ async fn a_protected_route_answers_the_right_role_and_refuses_the_others() {
     let user = harness.get("/notes").as_user("u-2").send().await.unwrap();
     let expired = harness.tokens().unwrap().expired();
     let stale = harness.get("/notes").bearer(expired).send().await.unwrap();
+    let admin_token = harness
+        .tokens()
+        .unwrap()
+        .user("a-1")
+        .roles([Role::Analyst])
+        .issue();
+    let as_admin = harness.client_as(admin_token);
+    let first = as_admin.get("/notes").send().await.unwrap();
+    let second = as_admin
+        .post("/echo")
+        .json(&json!([1]))
+        .send()
+        .await
+        .unwrap();
 
     assert_eq!(analyst.status(), 200);
     assert_eq!(
@@ -146,6 +160,11 @@ async fn a_protected_route_answers_the_right_role_and_refuses_the_others() {
     );
     assert_eq!(user.status(), 403);
     assert_eq!(stale.status(), 401);
+    assert_eq!(first.json::<Value>().unwrap()["user"], "a-1");
+    assert_eq!(
+        second.json::<Value>().unwrap(),
+        json!({ "user": "a-1", "body": [1] })
+    );
 }
 
 #[tokio::test]
