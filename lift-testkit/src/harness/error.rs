@@ -23,9 +23,9 @@ pub enum HarnessError {
     /// The runtime refused to start the module (configuration, manifest, auth, `on_start`).
     #[error("the module did not start")]
     Start(#[source] ServeError),
-    /// The module started but was not registered in time, or shut down first; it has been
+    /// The module started but was not registered in time, or stopped first; it has been
     /// told to shut down.
-    #[error("the module was not registered within {waited:?}; registration: {state:?}")]
+    #[error("the module was not registered after {waited:?}; registration: {state:?}")]
     NotRegistered {
         /// How long the harness waited (wall-clock time).
         waited: Duration,

@@ -206,7 +206,8 @@ impl ModuleHarness {
     }
 
     /// Waits until the module is registered, or registration is off; tells it to shut down
-    /// and says why when it is not registered within `timeout` (wall-clock time).
+    /// and says why when it is not registered within `timeout` (wall-clock time) or stopped
+    /// first.
     ///
     /// A paused clock is held still for the first [`CLOCK_HOLD`] of the wait (see the
     /// module docs), then released so that retries with backoff can go on.
@@ -215,6 +216,7 @@ impl ModuleHarness {
         if running.registration() == RegistrationState::Disabled {
             return Ok(());
         }
+        let started = std::time::Instant::now();
         let mut deadline = WallClock::after(timeout);
         let mut held = WallClock::holding(CLOCK_HOLD.min(timeout));
         let mut registered = pin!(running.registered());
@@ -235,7 +237,7 @@ impl ModuleHarness {
         }
         running.shutdown();
         Err(HarnessError::NotRegistered {
-            waited: timeout,
+            waited: started.elapsed(),
             state: running.registration(),
         })
     }

@@ -334,7 +334,7 @@ async fn a_registration_the_registry_refuses_ends_the_start_naming_why() {
     let HarnessError::NotRegistered { waited, state } = &err else {
         panic!("expected NotRegistered, got {err:?}");
     };
-    assert_eq!(*waited, Duration::from_millis(300));
+    assert!(*waited >= Duration::from_millis(300), "{waited:?}");
     let RegistrationState::Pending {
         attempts,
         last_error,
@@ -348,7 +348,8 @@ async fn a_registration_the_registry_refuses_ends_the_start_naming_why() {
         "{last_error:?}"
     );
     assert!(
-        err.to_string().contains("not registered within 300ms"),
+        err.to_string()
+            .starts_with("the module was not registered after 300"),
         "{err}"
     );
 }
