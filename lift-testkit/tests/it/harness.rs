@@ -349,7 +349,7 @@ async fn a_registration_the_registry_refuses_ends_the_start_naming_why() {
     );
     assert!(
         err.to_string()
-            .starts_with("the module was not registered after 300"),
+            .starts_with("the module was not registered after 3"),
         "{err}"
     );
 }
