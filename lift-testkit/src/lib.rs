@@ -10,8 +10,7 @@
 //! user; its documentation holds a complete test of a module with the harness, mocks and
 //! tokens.
 //!
-//! The mocks of every service, the in-process fake platform and the module harness are
-//! still to come.
+//! The mocks of every service and the in-process fake platform are still to come.
 //!
 //! ```
 //! use lift_testkit::openapi::{OpenApi, Service};
