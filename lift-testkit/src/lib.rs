@@ -10,8 +10,11 @@
 //! bodies, the reference's quirks) mounted on a route, and a raw server for dropped and
 //! refused connections.
 //!
-//! The mocks of every service, the in-process fake platform and the module harness are
-//! still to come.
+//! [`harness`]: runs a module in-process against the mocks and calls its routes as a chosen
+//! user; its documentation holds a complete test of a module with the harness, mocks and
+//! tokens.
+//!
+//! The in-process fake platform is still to come.
 //!
 //! ```
 //! use lift_testkit::openapi::{OpenApi, Service};
@@ -31,6 +34,7 @@
 //! None.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod harness;
 pub mod mocks;
 pub mod openapi;
 pub mod replay;

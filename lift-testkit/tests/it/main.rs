@@ -4,6 +4,7 @@
 
 mod auth;
 mod gateway;
+mod harness;
 mod memory;
 mod mocks;
 mod openapi;
