@@ -17,9 +17,11 @@
 mod expect;
 mod fastapi;
 mod received;
+mod registry;
 mod service;
 
 pub use expect::{Expected, Times};
 pub use fastapi::{envelope, naive_utc_now, uuid4};
 pub use received::{Caller, Received};
+pub use registry::{ADMIN_ORG, ADMIN_USER, MockRegistry, RegistryEvent, RegistryEventKind};
 pub use service::{MockService, RouteMatcher};
