@@ -4,5 +4,6 @@
 
 mod mocks;
 mod openapi;
+mod registry;
 mod replay;
 mod tokens;

@@ -239,7 +239,8 @@ impl MockRegistry {
             .collect()
     }
 
-    /// Expects `POST /modules` registering `name`; at least once unless refined.
+    /// Expects `POST /modules` registering `name`; at least once unless refined. Like every
+    /// expectation, it counts requests, answered or refused (a 403 counts).
     #[allow(clippy::must_use_candidate, reason = "registered already")]
     pub fn expect_registration(&self, name: &str) -> Expected {
         let wanted = name.to_owned();
@@ -248,7 +249,7 @@ impl MockRegistry {
         })
     }
 
-    /// Expects no `POST /modules` at all.
+    /// Expects no `POST /modules` at all ([`seed`](Self::seed) sends none).
     #[allow(clippy::must_use_candidate, reason = "registered already")]
     pub fn expect_no_registration(&self) -> Expected {
         let expected = self.expect("any registration", |r| r.is("POST", "/modules"));
@@ -256,7 +257,8 @@ impl MockRegistry {
         expected
     }
 
-    /// Expects `DELETE /modules/{id}` of a record issued for `name`.
+    /// Expects `DELETE /modules/{id}` of a record issued for `name` (one already gone
+    /// counts too).
     #[allow(clippy::must_use_candidate, reason = "registered already")]
     pub fn expect_deregistration(&self, name: &str) -> Expected {
         self.expect_on_module("DELETE", "deregistration", name)
