@@ -5,7 +5,9 @@ use lift_registry_client::{
     ListModules, ModuleId, ModuleManifest, ModuleStatus, ModuleUpdate, RegistryClient, SortOrder,
     Unregistered,
 };
-use lift_testkit::mocks::{ADMIN_ORG, ADMIN_USER, MockRegistry, MockService, RegistryEventKind};
+use lift_testkit::mocks::{
+    ADMIN_ORG, ADMIN_USER, MockRegistry, MockService, RegistryEvent, RegistryEventKind,
+};
 use lift_testkit::openapi::Service;
 use lift_testkit::tokens::TestTokens;
 use serde_json::{Value, json};
@@ -326,4 +328,107 @@ async fn down_restart_and_lose_change_what_clients_see() {
         ]
     );
     let _ = ModuleId::new(first.as_str()).unwrap();
+}
+
+/// A module with nothing to serve: what the runtime registers.
+struct Tiny;
+
+impl lift_sdk::runtime::LiftModule for Tiny {
+    fn manifest(&self) -> lift_sdk::runtime::ManifestSource {
+        lift_sdk::ModuleManifest::new("tiny", "0.1.0").into()
+    }
+
+    fn routes(&self) -> axum::Router {
+        axum::Router::new()
+    }
+}
+
+fn count(timeline: &[RegistryEvent], kind: RegistryEventKind) -> usize {
+    timeline.iter().filter(|event| event.kind == kind).count()
+}
+
+/// The SDK's module runtime on a paused clock: its backoff, its 30 s checks, a registry
+/// restart and its shutdown, in about a second of real time. The runtime's registry calls
+/// have a 30 s deadline the test cannot lift, so time is moved in 1 ms steps
+/// (`advance_until`) rather than auto-advanced while a call waits for the mock.
+#[tokio::test(start_paused = true)]
+async fn a_module_runtimes_registration_timeline_runs_on_the_paused_clock() {
+    use lift_sdk::LiftConfig;
+    use lift_sdk::runtime::{RegistrationSettings, Runtime};
+    use std::time::Duration;
+
+    let step = Duration::from_millis(1);
+    let gateway = MockService::start(Service::Gateway).await;
+    let registry = MockRegistry::behind(&gateway).await;
+    registry.expect_registration("tiny").times(2);
+    registry.expect_deregistration("tiny").times(1);
+    let config = LiftConfig::new(&gateway.uri())
+        .unwrap()
+        .jwt_secret(TestTokens::hs256().secret().unwrap())
+        .timeout(Duration::MAX);
+    let settings = RegistrationSettings::default().deregister_timeout(Duration::MAX);
+    registry.down();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let start = tokio::time::Instant::now();
+    let running = Runtime::new(Tiny)
+        .config(config)
+        .listener(listener)
+        .registration(settings)
+        .shutdown_signal(std::future::pending())
+        .start()
+        .await
+        .unwrap();
+
+    // Refused while down, then retried with a growing backoff.
+    while registry.received().len() < 4 {
+        tokio::time::advance(step).await;
+    }
+    let refused: Vec<_> = registry.received().iter().map(|r| r.at - start).collect();
+    registry.up();
+    let registered = |t: &[RegistryEvent]| count(t, RegistryEventKind::Registered) == 1;
+    registry.advance_until(step, registered).await;
+    let checked = |n| move |t: &[RegistryEvent]| count(t, RegistryEventKind::Checked) >= n;
+    registry.advance_until(step, checked(2)).await;
+    registry.restart();
+    let again = |t: &[RegistryEvent]| count(t, RegistryEventKind::Reregistered) == 1;
+    registry.advance_until(step, again).await;
+    running.shutdown();
+    let gone = |t: &[RegistryEvent]| count(t, RegistryEventKind::Deregistered) == 1;
+    let timeline = registry.advance_until(step, gone).await;
+    running.wait().await.unwrap();
+
+    let gaps: Vec<Duration> = refused.windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(
+        gaps.iter().all(|gap| *gap < Duration::from_secs(30)),
+        "{gaps:?}"
+    );
+    assert!(
+        gaps[0] <= gaps[gaps.len() - 1] * 4,
+        "growing backoff: {gaps:?}"
+    );
+    let kinds: Vec<RegistryEventKind> = timeline.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            RegistryEventKind::Registered,
+            RegistryEventKind::Checked,
+            RegistryEventKind::Checked,
+            RegistryEventKind::Lost,
+            RegistryEventKind::Missing,
+            RegistryEventKind::Reregistered,
+            RegistryEventKind::Deregistered,
+        ]
+    );
+    let at = |i: usize| timeline[i].at - timeline[0].at;
+    let about = |d: Duration, secs: u64| {
+        d >= Duration::from_secs(secs) && d < Duration::from_secs(secs) + Duration::from_secs(1)
+    };
+    assert!(about(at(1), 30) && about(at(2), 60), "{timeline:#?}");
+    // The registry forgot the module right after the second check; the next check (at 90 s)
+    // finds it missing and the runtime registers again at once, under a new id.
+    assert!(about(at(4), 90) && about(at(5), 90), "{timeline:#?}");
+    assert_ne!(timeline[5].module_id, timeline[0].module_id);
+    assert_eq!(timeline[6].module_id, timeline[5].module_id);
+    assert!(timeline.iter().all(|event| event.name == "tiny"));
+    registry.verify().await;
 }

@@ -108,6 +108,7 @@ impl MockRegistry {
             clock: tokio::runtime::Handle::try_current().ok(),
             before_deregistering: Mutex::new(None),
             started: std::time::Instant::now(),
+            events: tokio::sync::watch::Sender::new(0),
         });
         Mock::given(WhileDown {
             inner: Arc::clone(&inner),
@@ -166,6 +167,8 @@ impl MockRegistry {
         while !state.records.is_empty() {
             state.remove(0, RegistryEventKind::Lost, at);
         }
+        drop(state);
+        self.inner.wake();
     }
 
     /// Forgets record `module_id` alone; whether it was held.
@@ -175,6 +178,8 @@ impl MockRegistry {
         let mut state = self.inner.lock();
         let position = state.find(module_id);
         position.map(|at_position| state.remove(at_position, RegistryEventKind::Lost, at));
+        drop(state);
+        self.inner.wake();
         position.is_some()
     }
 
@@ -188,6 +193,7 @@ impl MockRegistry {
         body.insert("version".into(), Value::from("0.9.0"));
         body.insert("base_url".into(), Value::from(base_url));
         let record = self.inner.lock().register(&body, ADMIN_USER, at);
+        self.inner.wake();
         record["id"].as_str().unwrap_or_default().to_owned()
     }
 
@@ -206,6 +212,60 @@ impl MockRegistry {
     #[must_use]
     pub fn timeline(&self) -> Vec<RegistryEvent> {
         self.inner.lock().timeline.clone()
+    }
+
+    /// Waits until the timeline fits `done`, and returns it: how a test waits for a module
+    /// to register, be checked `n` times or deregister without sleeping. On a paused clock,
+    /// time jumps to the module's next timer while the test waits here.
+    ///
+    /// Wrap it in `tokio::time::timeout` for a safety net (on a paused clock, a virtual
+    /// one).
+    pub async fn until(&self, done: impl Fn(&[RegistryEvent]) -> bool) -> Vec<RegistryEvent> {
+        let mut changes = self.inner.events.subscribe();
+        loop {
+            changes.borrow_and_update();
+            let timeline = self.timeline();
+            if done(&timeline) {
+                return timeline;
+            }
+            // The sender lives as long as `self`: `changed` cannot fail while we wait.
+            let _ = changes.changed().await;
+        }
+    }
+
+    /// On a paused clock, moves time forward `step` at a time until the timeline fits
+    /// `done`, and returns it: how a test drives a client whose timers cannot be lifted
+    /// (see "Time" above). Between steps the test's runtime polls its sockets, so the
+    /// client's calls complete while time moves at most `step` per turn of the runtime; keep
+    /// `step` far below the client's shortest time-out (1 ms against the SDK's 30 s
+    /// deadline).
+    ///
+    /// # Panics
+    ///
+    /// When the clock is not paused (`tokio::time::advance` requires it).
+    pub async fn advance_until(
+        &self,
+        step: std::time::Duration,
+        done: impl Fn(&[RegistryEvent]) -> bool,
+    ) -> Vec<RegistryEvent> {
+        loop {
+            let timeline = self.timeline();
+            if done(&timeline) {
+                return timeline;
+            }
+            tokio::time::advance(step).await;
+        }
+    }
+
+    /// How many events of `kind` the timeline holds.
+    #[must_use]
+    pub fn count(&self, kind: RegistryEventKind) -> usize {
+        self.inner
+            .lock()
+            .timeline
+            .iter()
+            .filter(|event| event.kind == kind)
+            .count()
     }
 
     /// The records held now, in registration order, decoded with the registry client's

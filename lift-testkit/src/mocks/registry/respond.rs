@@ -26,11 +26,18 @@ pub(super) struct Inner {
     pub(super) before_deregistering: Mutex<Option<Hook>>,
     /// When the mock started, for `/health`'s `uptime`.
     pub(super) started: std::time::Instant,
+    /// Bumped at every timeline event, to wake [`until`](super::MockRegistry::until).
+    pub(super) events: tokio::sync::watch::Sender<usize>,
 }
 
 impl Inner {
     pub(super) fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Wakes whoever waits on the timeline (call after the lock is released).
+    pub(super) fn wake(&self) {
+        self.events.send_modify(|count| *count += 1);
     }
 
     /// Now on the test's clock, as the journal stamps requests.
@@ -84,6 +91,15 @@ pub(super) struct Answer {
 
 impl Respond for Answer {
     fn respond(&self, request: &Request) -> ResponseTemplate {
+        let answer = self.answer(request);
+        // After every answer, under no lock: the timeline may have changed.
+        self.inner.wake();
+        answer
+    }
+}
+
+impl Answer {
+    fn answer(&self, request: &Request) -> ResponseTemplate {
         let (path, through_gateway) = match request.url.path().strip_prefix(PREFIX) {
             Some(rest) if rest.starts_with('/') => (rest, true),
             _ => (request.url.path(), false),
@@ -109,9 +125,7 @@ impl Respond for Answer {
             },
         }
     }
-}
 
-impl Answer {
     fn health(&self) -> ResponseTemplate {
         let state = self.inner.lock();
         let active = state
