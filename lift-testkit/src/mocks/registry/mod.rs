@@ -237,8 +237,8 @@ impl MockRegistry {
     /// `done`, and returns it: how a test drives a client whose timers cannot be lifted
     /// (see "Time" above). Between steps the test's runtime polls its sockets, so the
     /// client's calls complete while time moves at most `step` per turn of the runtime; keep
-    /// `step` far below the client's shortest time-out (1 ms against the SDK's 30 s
-    /// deadline).
+    /// `step` far below the client's shortest time-out (200 µs against the SDK's 30 s
+    /// deadline: a call may then take 150 000 turns of the runtime).
     ///
     /// # Panics
     ///
