@@ -186,6 +186,7 @@ impl MockRegistry {
     /// Stores a record as if another client had registered `name` at `base_url` (version
     /// `0.9.0`, registered by [`ADMIN_USER`]); returns its id. It is a
     /// [`Registered`](RegistryEventKind::Registered) (or re-registered) event, with no request.
+    #[allow(clippy::must_use_candidate, reason = "the id is there when wanted")]
     pub fn seed(&self, name: &str, base_url: &str) -> String {
         let at = self.inner.now();
         let mut body = serde_json::Map::new();

@@ -120,8 +120,8 @@ impl Answer {
                 )
             }
             route => match user(request, through_gateway) {
-                Err(refusal) => refusal,
-                Ok((user_id, roles)) => self.user_route(route, request, &id, &user_id, &roles),
+                None => json_answer(401, &json!({ "detail": "User context required" })),
+                Some((user_id, roles)) => self.user_route(route, request, &id, &user_id, &roles),
             },
         }
     }
@@ -288,35 +288,25 @@ impl Answer {
     }
 }
 
-/// The caller's user id and roles as the registry reads them, or its 401.
+/// The caller's user id and roles as the registry reads them, or `None` (a 401).
 ///
 /// Directly, the registry reads `X-User-ID` and `X-Org-ID` (both required) and splits
 /// `X-User-Roles` on `,` **without trimming** (contract §6). Through the gateway prefix, the
 /// gateway would have turned the bearer token into those headers, so the token's claims
 /// count.
-fn user(
-    request: &Request,
-    through_gateway: bool,
-) -> Result<(String, Vec<String>), ResponseTemplate> {
-    let refusal = || json_answer(401, &json!({ "detail": "User context required" }));
+fn user(request: &Request, through_gateway: bool) -> Option<(String, Vec<String>)> {
     let headers = &request.headers;
-    let caller = Caller::of(headers).ok_or_else(refusal)?;
+    let caller = Caller::of(headers)?;
     if caller.by_token {
-        return if through_gateway {
-            Ok((caller.user_id, caller.roles))
-        } else {
-            Err(refusal())
-        };
+        return through_gateway.then_some((caller.user_id, caller.roles));
     }
-    if caller.org_id.is_none() {
-        return Err(refusal());
-    }
+    caller.org_id.as_ref()?;
     let roles = headers
         .get("x-user-roles")
         .and_then(|value| value.to_str().ok())
         .map(|roles| roles.split(',').map(str::to_owned).collect())
         .unwrap_or_default();
-    Ok((caller.user_id, roles))
+    Some((caller.user_id, roles))
 }
 
 /// The body as a JSON object (the request check has refused anything else).

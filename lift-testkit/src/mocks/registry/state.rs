@@ -8,9 +8,12 @@ use serde_json::{Map, Value, json};
 use super::timeline::{RegistryEvent, RegistryEventKind};
 use crate::mocks::{naive_utc_now, uuid4};
 
+/// Makes a field's default value.
+type Default = fn() -> Value;
+
 /// The fields of a registration request the reference keeps, with their defaults
 /// (contract §6.1); every other key is dropped.
-const FIELDS: [(&str, fn() -> Value); 7] = [
+const FIELDS: [(&str, Default); 7] = [
     ("health_endpoint", || json!("/health")),
     ("api_prefix", || json!("/api/v1")),
     ("features", || json!([])),
