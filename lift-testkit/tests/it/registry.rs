@@ -364,6 +364,8 @@ async fn a_module_runtimes_registration_timeline_runs_on_the_paused_clock() {
     let registry = MockRegistry::behind(&gateway).await;
     registry.expect_registration("tiny").times(2);
     registry.expect_deregistration("tiny").times(1);
+    // Two checks of the first record, then one of it once lost: a check of a name.
+    registry.expect_check("tiny").times(3);
     let config = LiftConfig::new(&gateway.uri())
         .unwrap()
         .jwt_secret(TestTokens::hs256().secret().unwrap())
