@@ -13,6 +13,9 @@
 //!
 //! Paths are served as the service sees them and under its gateway prefix (`/memory/…`),
 //! so one mock serves clients in both routing modes.
+//!
+//! Service mocks: [`MockRegistry`] (stateful module registry, with the registration
+//! timeline).
 
 mod expect;
 mod fastapi;

@@ -2,7 +2,7 @@
 
 use lift_auth::{Role, UserContext};
 use lift_registry_client::{
-    ListModules, ModuleId, ModuleManifest, ModuleStatus, ModuleUpdate, RegistryClient, SortOrder,
+    ListModules, ModuleManifest, ModuleStatus, ModuleUpdate, RegistryClient, SortOrder,
     Unregistered,
 };
 use lift_testkit::mocks::{
@@ -327,7 +327,6 @@ async fn down_restart_and_lose_change_what_clients_see() {
             RegistryEventKind::Lost,
         ]
     );
-    let _ = ModuleId::new(first.as_str()).unwrap();
 }
 
 /// A module with nothing to serve: what the runtime registers.
