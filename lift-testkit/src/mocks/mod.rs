@@ -13,9 +13,6 @@
 //!
 //! Paths are served as the service sees them and under its gateway prefix (`/memory/…`),
 //! so one mock serves clients in both routing modes.
-//!
-//! Service mocks: [`MockRegistry`] (stateful module registry, with the registration
-//! timeline).
 
 mod expect;
 mod fastapi;
@@ -26,5 +23,5 @@ mod service;
 pub use expect::{Expected, Times};
 pub use fastapi::{envelope, naive_utc_now, uuid4};
 pub use received::{Caller, Received};
-pub use registry::{ADMIN_ORG, ADMIN_USER, MockRegistry, RegistryEvent, RegistryEventKind};
+pub use registry::{MockRegistry, RegistryEvent, RegistryEventKind};
 pub use service::{MockService, RouteMatcher};

@@ -5,9 +5,7 @@ use lift_registry_client::{
     ListModules, ModuleManifest, ModuleStatus, ModuleUpdate, RegistryClient, SortOrder,
     Unregistered,
 };
-use lift_testkit::mocks::{
-    ADMIN_ORG, ADMIN_USER, MockRegistry, MockService, RegistryEvent, RegistryEventKind,
-};
+use lift_testkit::mocks::{MockRegistry, MockService, RegistryEvent, RegistryEventKind};
 use lift_testkit::openapi::Service;
 use lift_testkit::tokens::TestTokens;
 use serde_json::{Value, json};
@@ -46,7 +44,10 @@ async fn direct_a_module_registers_is_listed_found_updated_and_unregistered() {
     assert_eq!(module.base_url, "http://127.0.0.1:9100/");
     assert_eq!(module.status, ModuleStatus::Active);
     assert_eq!(module.features, ["echo"]);
-    assert_eq!(module.registered_by.as_deref(), Some(ADMIN_USER));
+    assert_eq!(
+        module.registered_by.as_deref(),
+        Some(MockRegistry::ADMIN_USER)
+    );
     assert!(module.created_at.is_some() && module.updated_at.is_none());
 
     let page = client.list(ListModules::new()).await.unwrap();
@@ -87,7 +88,7 @@ async fn direct_a_module_registers_is_listed_found_updated_and_unregistered() {
     let caller = caller.unwrap();
     assert_eq!(
         (caller.user_id.as_str(), caller.org_id.as_deref()),
-        (ADMIN_USER, Some(ADMIN_ORG))
+        (MockRegistry::ADMIN_USER, Some(MockRegistry::ADMIN_ORG))
     );
     assert_eq!(caller.roles, ["admin"]);
     assert_eq!(

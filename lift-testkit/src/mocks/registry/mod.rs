@@ -19,11 +19,6 @@ pub use self::timeline::{RegistryEvent, RegistryEventKind};
 use super::{Expected, MockService, Received};
 use crate::openapi::Service;
 
-/// The user [`MockRegistry::client`] acts as: `X-User-ID`.
-pub const ADMIN_USER: &str = "registry-admin";
-/// The organisation of [`ADMIN_USER`]: `X-Org-ID`.
-pub const ADMIN_ORG: &str = "registry-admin-org";
-
 /// A mock of the module registry that keeps module records like the reference (an
 /// in-process dict, lost on [`restart`](Self::restart)), and keeps the timeline of what
 /// happened to them.
@@ -90,6 +85,11 @@ pub struct MockRegistry {
 }
 
 impl MockRegistry {
+    /// The user [`client`](Self::client) acts as: `X-User-ID`.
+    pub const ADMIN_USER: &'static str = "registry-admin";
+    /// The organisation of [`ADMIN_USER`](Self::ADMIN_USER): `X-Org-ID`.
+    pub const ADMIN_ORG: &'static str = "registry-admin-org";
+
     /// Starts the mock on its own loopback server (direct mode; the `/registry` prefix is
     /// served too).
     pub async fn start() -> Self {
@@ -130,15 +130,15 @@ impl MockRegistry {
     }
 
     /// A registry client pointed at this mock's own URL (direct mode), acting as the admin
-    /// [`ADMIN_USER`] of [`ADMIN_ORG`] (`X-User-Roles: admin`). No retries, so a test sees
-    /// each answer.
+    /// [`ADMIN_USER`](Self::ADMIN_USER) of [`ADMIN_ORG`](Self::ADMIN_ORG)
+    /// (`X-User-Roles: admin`). No retries, so a test sees each answer.
     ///
     /// # Panics
     ///
     /// Never in practice: the mock's URL is a valid service URL.
     #[must_use]
     pub fn client(&self) -> RegistryClient {
-        let admin = UserContext::new(ADMIN_USER, ADMIN_ORG).with_roles([Role::Admin]);
+        let admin = UserContext::new(Self::ADMIN_USER, Self::ADMIN_ORG).with_roles([Role::Admin]);
         RegistryClient::builder()
             .service_url(self.uri())
             .retry_policy(lift_sdk_core::RetryPolicy::none())
@@ -184,7 +184,7 @@ impl MockRegistry {
     }
 
     /// Stores a record as if another client had registered `name` at `base_url` (version
-    /// `0.9.0`, registered by [`ADMIN_USER`]); returns its id. It is a
+    /// `0.9.0`, registered by [`ADMIN_USER`](Self::ADMIN_USER)); returns its id. It is a
     /// [`Registered`](RegistryEventKind::Registered) (or re-registered) event, with no request.
     #[allow(clippy::must_use_candidate, reason = "the id is there when wanted")]
     pub fn seed(&self, name: &str, base_url: &str) -> String {
@@ -193,7 +193,7 @@ impl MockRegistry {
         body.insert("name".into(), Value::from(name));
         body.insert("version".into(), Value::from("0.9.0"));
         body.insert("base_url".into(), Value::from(base_url));
-        let record = self.inner.lock().register(&body, ADMIN_USER, at);
+        let record = self.inner.lock().register(&body, Self::ADMIN_USER, at);
         self.inner.wake();
         record["id"].as_str().unwrap_or_default().to_owned()
     }
