@@ -172,10 +172,11 @@ impl Answer {
             Route::Unregister if !writer => refused("unregister"),
             Route::Register => {
                 let body = object(&request.body);
-                let record = self.inner.lock().register(&body, user_id, at);
+                let mut state = self.inner.lock();
+                let record = state.register(&body, user_id, at);
                 let health = record["id"]
                     .as_str()
-                    .and_then(|id| self.inner.lock().health.get(id).cloned());
+                    .and_then(|id| state.health.get(id).cloned());
                 let data = json!({ "module_id": record["id"], "module": record, "health": health });
                 ok("Module registered successfully", data)
             }
@@ -207,8 +208,7 @@ impl Answer {
                     return module_not_found();
                 };
                 let body = object(&request.body);
-                let record = state.update(position, &body);
-                let mut module = record;
+                let mut module = state.update(position, &body);
                 module["health"] = state.health.get(id).cloned().unwrap_or(Value::Null);
                 state.event(RegistryEventKind::Updated, id, at);
                 let health =
