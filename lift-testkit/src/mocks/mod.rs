@@ -20,6 +20,7 @@ mod fastapi;
 mod gateway;
 mod memory;
 mod received;
+mod registry;
 mod service;
 
 pub use auth::{Credentials, MockAuth};
@@ -31,4 +32,5 @@ pub use gateway::{
 };
 pub use memory::{Memory, MockMemory, SearchRecord, StoreRecord};
 pub use received::{Caller, Received};
+pub use registry::{MockRegistry, RegistryEvent, RegistryEventKind};
 pub use service::{MockService, RouteMatcher};

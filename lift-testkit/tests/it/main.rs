@@ -8,6 +8,7 @@ mod harness;
 mod memory;
 mod mocks;
 mod openapi;
+mod registry;
 mod replay;
 mod scenario;
 mod tokens;

@@ -171,7 +171,7 @@ async fn module_routes_sit_behind_the_auth_layer() {
     assert_eq!(response.status(), StatusCode::OK);
     let body = json_of(response).await;
     assert_eq!(body["user_id"], "u-1");
-    assert_eq!(body["module_id"], platform.registry.ids()[0]);
+    assert_eq!(body["module_id"], platform.registry.module_ids()[0]);
 
     let response = client
         .get(format!("{base}/api/v1/whoami"))

@@ -51,17 +51,11 @@ async fn configuration_errors_stop_the_start_before_anything_is_registered() {
         .unwrap_err();
     assert!(err.to_string().contains("public url"), "{err}");
 
-    assert!(
-        platform
-            .gateway
-            .received_requests()
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(platform.gateway.received().is_empty());
+    assert!(platform.registry.received().is_empty());
 }
 
-/// `GET /ready` over a plain blocking socket (the fake registry calls it from wiremock's
+/// `GET /ready` over a plain blocking socket (the registry mock calls it from wiremock's
 /// own thread, while the module waits for the registry's answer).
 fn ready_status(addr: std::net::SocketAddr) -> u16 {
     let mut stream = std::net::TcpStream::connect(addr).unwrap();
@@ -81,7 +75,11 @@ async fn shutdown_deregisters_after_readiness_failed_then_drains_every_request_i
     let stopped = module.stopped.clone();
     let (running, base) = start(&platform, module).await;
     let addr = running.local_addr();
-    platform.registry.on_delete(move || ready_status(addr));
+    let ready_at_delete = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = ready_at_delete.clone();
+    platform
+        .registry
+        .before_deregistering(move || seen.lock().unwrap().push(ready_status(addr)));
 
     // Three requests in flight when shutdown starts.
     let bearer = format!("Bearer {}", token("u-1", &["user"]));
@@ -101,9 +99,9 @@ async fn shutdown_deregisters_after_readiness_failed_then_drains_every_request_i
         .wait_for(|state| *state == RegistrationState::Deregistered)
         .await
         .unwrap();
-    assert!(platform.registry.ids().is_empty());
+    assert!(platform.registry.module_ids().is_empty());
     assert_eq!(
-        platform.registry.ready_at_delete(),
+        *ready_at_delete.lock().unwrap(),
         [503],
         "readiness failed before deregistering"
     );

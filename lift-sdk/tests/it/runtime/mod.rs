@@ -1,8 +1,7 @@
-//! The module runtime end to end: a real module on `127.0.0.1:0`, a fake registry and
-//! memory behind a wiremock gateway.
+//! The module runtime end to end: a real module on `127.0.0.1:0`, the test kit's
+//! `MockRegistry` and memory behind a gateway mock.
 
 mod endpoints;
-mod fake_registry;
 mod lifecycle;
 mod propagation;
 mod registration;
@@ -21,27 +20,27 @@ use lift_sdk::runtime::{
     RunningModule, Runtime,
 };
 use lift_sdk::{LiftConfig, ModuleManifest};
+use lift_testkit::mocks::{MockRegistry, MockService};
+use lift_testkit::openapi::Service;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, Semaphore};
-use wiremock::MockServer;
-
-pub(crate) use fake_registry::FakeRegistry;
 
 pub(crate) const SECRET: &str = "lift-shared-secret-for-tests-0123456789abcdef";
 
-/// A gateway (wiremock) with the fake registry behind `/registry`.
+/// A gateway mock with the kit's registry mock behind `/registry` (tests mount their own
+/// memory answers on `gateway.server()`).
 pub(crate) struct Platform {
-    pub(crate) gateway: MockServer,
-    pub(crate) registry: FakeRegistry,
+    // Declared first: the registry's expectations are verified before the server stops.
+    pub(crate) registry: MockRegistry,
+    pub(crate) gateway: MockService,
 }
 
 impl Platform {
     pub(crate) async fn new() -> Self {
-        let gateway = MockServer::start().await;
-        let registry = FakeRegistry::default();
-        registry.mount(&gateway).await;
-        Self { gateway, registry }
+        let gateway = MockService::start(Service::Gateway).await;
+        let registry = MockRegistry::behind(&gateway).await;
+        Self { registry, gateway }
     }
 
     pub(crate) fn config(&self) -> LiftConfig {

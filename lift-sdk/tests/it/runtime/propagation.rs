@@ -16,7 +16,7 @@ async fn a_handlers_memory_call_carries_the_callers_token_and_the_request_id() {
             "success": true, "message": "Memory stored", "data": { "memory_id": "mem-42" }
         })))
         .expect(1)
-        .mount(&platform.gateway)
+        .mount(platform.gateway.server())
         .await;
     let (running, base) = start(&platform, Notes::default()).await;
 
@@ -35,7 +35,7 @@ async fn a_handlers_memory_call_carries_the_callers_token_and_the_request_id() {
     assert_eq!(response.headers()["x-request-id"], "req-from-gateway-1");
     assert_eq!(json_of(response).await, json!({ "memory_id": "mem-42" }));
 
-    let requests = platform.gateway.received_requests().await.unwrap();
+    let requests = platform.gateway.server().received_requests().await.unwrap();
     let store = requests
         .iter()
         .find(|r| r.url.path() == "/memory/store")

@@ -7,30 +7,16 @@ use serde_json::Value;
 
 use super::{Notes, Platform, runtime, start};
 
-async fn registrations(platform: &Platform) -> usize {
-    platform
-        .gateway
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .iter()
-        .filter(|request| request.method.as_str() == "POST")
-        .count()
-}
-
 #[tokio::test]
 async fn a_module_registers_once_with_its_public_url_and_a_service_token() {
     let platform = Platform::new().await;
+    platform.registry.expect_registration("notes").times(1);
     let (running, _) = start(&platform, Notes::default()).await;
-    assert_eq!(registrations(&platform).await, 1);
 
-    let requests = platform.gateway.received_requests().await.unwrap();
-    let post = requests
-        .iter()
-        .find(|r| r.method.as_str() == "POST")
-        .unwrap();
-    assert_eq!(post.url.path(), "/registry/modules");
-    let bearer = post.headers["authorization"].to_str().unwrap();
+    let posts = platform.registry.received_on("POST", "/modules");
+    let post = &posts[0];
+    assert!(post.through_gateway);
+    let bearer = post.header("authorization").unwrap();
     let claims = lift_sdk::auth::TokenVerifier::hs256(super::SECRET)
         .unwrap()
         .verify(bearer.trim_start_matches("Bearer "))
@@ -39,11 +25,14 @@ async fn a_module_registers_once_with_its_public_url_and_a_service_token() {
         claims.has_role(&lift_sdk::Role::from("developer")),
         "{claims:?}"
     );
-    let body: Value = serde_json::from_slice(&post.body).unwrap();
-    assert_eq!(body["name"], "notes");
-    assert_eq!(body["version"], "1.2.0");
+    let (manifest, caller) = platform.registry.registered_manifests().remove(0);
+    assert_eq!(
+        (manifest.name.as_str(), manifest.version.as_str()),
+        ("notes", "1.2.0")
+    );
     let public = format!("http://{}", running.local_addr());
-    assert_eq!(body["base_url"], public.as_str());
+    assert_eq!(manifest.base_url.as_deref(), Some(public.as_str()));
+    assert!(caller.unwrap().by_token);
     assert_eq!(running.public_url().as_str().trim_end_matches('/'), public);
     running.shutdown();
     running.wait().await.unwrap();
@@ -52,7 +41,7 @@ async fn a_module_registers_once_with_its_public_url_and_a_service_token() {
 #[tokio::test]
 async fn a_registry_down_at_start_is_retried_while_the_module_reports_not_ready() {
     let platform = Platform::new().await;
-    platform.registry.set_down(true);
+    platform.registry.down();
     let running = runtime(&platform, Notes::default())
         .await
         .start()
@@ -79,9 +68,9 @@ async fn a_registry_down_at_start_is_retried_while_the_module_reports_not_ready(
     assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(ready.text().await.unwrap().contains("registered"));
 
-    platform.registry.set_down(false);
+    platform.registry.up();
     let id = running.registered().await.unwrap();
-    assert_eq!(platform.registry.ids(), [id.to_string()]);
+    assert_eq!(platform.registry.module_ids(), [id.to_string()]);
     assert_eq!(
         reqwest::get(format!("{base}/ready"))
             .await
@@ -116,7 +105,7 @@ async fn a_module_the_registry_lost_registers_again_under_a_new_id() {
         .clone();
     let second = state.module_id().unwrap().clone();
     assert_ne!(first, second);
-    assert_eq!(platform.registry.ids(), [second.to_string()]);
+    assert_eq!(platform.registry.module_ids(), [second.to_string()]);
     running.shutdown();
     running.wait().await.unwrap();
 }
@@ -127,9 +116,9 @@ async fn a_stale_own_record_is_replaced_and_other_replicas_are_left_alone() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let own_url = format!("http://{}", listener.local_addr().unwrap());
     // Left by a crash of this very instance (the registry adds the trailing slash)…
-    let stale = platform.registry.insert("notes", &format!("{own_url}/"));
+    let stale = platform.registry.seed("notes", &format!("{own_url}/"));
     // …and another replica's live record.
-    let replica = platform.registry.insert("notes", "http://10.0.0.9:9100/");
+    let replica = platform.registry.seed("notes", "http://10.0.0.9:9100/");
 
     let running = runtime(&platform, Notes::default())
         .await
@@ -138,19 +127,17 @@ async fn a_stale_own_record_is_replaced_and_other_replicas_are_left_alone() {
         .await
         .unwrap();
     let id = running.registered().await.unwrap();
-    let ids = platform.registry.ids();
+    let ids = platform.registry.module_ids();
     assert!(!ids.contains(&stale), "{ids:?}");
     assert!(
         ids.contains(&replica) && ids.contains(&id.to_string()),
         "{ids:?}"
     );
     let touched_replica = platform
-        .gateway
-        .received_requests()
-        .await
-        .unwrap()
+        .registry
+        .received()
         .iter()
-        .any(|r| r.url.path().ends_with(&replica) && r.method.as_str() != "GET");
+        .any(|r| r.path.ends_with(&replica) && r.method.as_str() != "GET");
     assert!(!touched_replica);
     running.shutdown();
     running.wait().await.unwrap();
