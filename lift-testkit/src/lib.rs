@@ -1,5 +1,13 @@
-//! Test kit for Lift OS Core: the reference services' own OpenAPI documents, to check that
-//! every request a client sends is one the service accepts.
+//! Test kit for Lift OS Core: what module and service authors test with.
+//!
+//! [`mocks`]: wiremock mocks of the auth, memory, registry and gateway services. Each starts
+//! in one line, answers the contract's happy paths from its own state, answers what FastAPI
+//! would to a request the reference would refuse (422), records what it received as typed
+//! values, and verifies domain-named expectations (`expect_registration("reports")`,
+//! `expect_search("q").as_user("u-1")`) on `verify().await` and on drop.
+//!
+//! [`openapi`]: the reference services' own OpenAPI documents, to check that every request
+//! a client sends is one the service accepts.
 //!
 //! [`tokens`]: test tokens, good and bad of every kind, with the verifier that matches them.
 //!

@@ -22,20 +22,20 @@
 //!
 //! The registration and deregistration show on the registry mock's journal.
 //!
+//! A complete test of a module: a gateway mock with the registry and memory mocks behind
+//! it, tokens of chosen users, and the module run by the harness.
+//!
 //! ```
 //! use lift_sdk::auth::Role;
 //! use lift_sdk::auth::layer::{RequireRole, role::Analyst};
-//! use lift_sdk::axum::{Router, routing::get};
-//! use lift_sdk::runtime::{LiftModule, ManifestSource, ModuleContext};
+//! use lift_sdk::axum::{Router, routing::post};
+//! use lift_sdk::runtime::{HttpError, LiftModule, ManifestSource, ModuleContext};
 //! use lift_sdk::{LiftConfig, ModuleManifest};
 //! use lift_testkit::harness::ModuleHarness;
-//! use lift_testkit::mocks::{MockService, envelope};
-//! use lift_testkit::openapi::Service;
+//! use lift_testkit::mocks::{MockGateway, MockMemory, MockRegistry};
 //! use lift_testkit::tokens::TestTokens;
-//! use serde_json::json;
-//! use wiremock::ResponseTemplate;
 //!
-//! /// The module under test: reports, for analysts only.
+//! /// The module under test: analysts file reports, kept in memory as themselves.
 //! struct Reports;
 //!
 //! impl LiftModule for Reports {
@@ -47,8 +47,9 @@
 //!         Router::new()
 //!             .route(
 //!                 "/reports",
-//!                 get(|ctx: ModuleContext| async move {
-//!                     format!("the reports of {}", ctx.user().user_id())
+//!                 post(|ctx: ModuleContext, text: String| async move {
+//!                     let stored = ctx.memory().store(text).await.map_err(HttpError::from)?;
+//!                     Ok::<_, HttpError>(stored.memory_id.to_string())
 //!                 }),
 //!             )
 //!             .route_layer(RequireRole::<Analyst>::layer())
@@ -57,44 +58,39 @@
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! // The platform: a gateway mock with a registry mock behind it.
-//! let gateway = MockService::start(Service::Gateway).await;
-//! let registry = MockService::behind(&gateway, Service::Registry).await;
-//! let id = "5b0a5e5c-1d3c-4c59-9a47-0e6a4f1e2d3c";
-//! let ok = |data| ResponseTemplate::new(200).set_body_json(envelope("ok", data));
-//! let listing = json!({ "items": [], "total": 0, "page": 1, "size": 100, "pages": 0,
-//!                       "has_next": false, "has_prev": false });
-//! let record = json!({ "id": id, "name": "reports", "version": "1.0.0",
-//!                      "base_url": "http://127.0.0.1/", "status": "active" });
-//! let registered = json!({ "module_id": id, "module": record.clone() });
-//! registry.answer_by_default("GET", "/modules", ok(listing)).await;
-//! registry.answer_by_default("POST", "/modules", ok(registered)).await;
-//! registry.answer_by_default("GET", "/modules/{id}", ok(record)).await;
-//! registry.answer_by_default("DELETE", "/modules/{id}", ok(json!({ "module_id": id }))).await;
-//!
-//! // The module, registering through the gateway with a service token signed with the
-//! // tokens' secret, and accepting the tokens' users.
+//! // The platform: a gateway mock admitting the tokens' users, with mocks behind it.
 //! let tokens = TestTokens::hs256();
+//! let gateway = MockGateway::with_tokens(&tokens).await;
+//! let registry = MockRegistry::behind(&gateway).await;
+//! let memory = MockMemory::behind(&gateway).await;
+//! registry.expect_registration("reports").times(1);
+//! registry.expect_deregistration("reports").times(1);
+//! memory.expect_store().as_user("u-1").times(1);
+//!
+//! // The module registers through the gateway with a service token signed with the tokens'
+//! // secret, and its routes accept the tokens' users.
 //! let secret = tokens.secret().unwrap_or_default().to_owned();
 //! let config = LiftConfig::new(&gateway.uri())?.jwt_secret(secret);
 //! let harness = ModuleHarness::builder(Reports).config(config).tokens(tokens).start().await?;
-//! assert_eq!(harness.module_id().map(|id| id.to_string()).as_deref(), Some(id));
+//! assert_eq!(registry.modules().len(), 1);
 //!
-//! // GET /api/v1/reports, as an analyst, as a plain user and as nobody.
-//! let answer = harness.get("/reports").as_user("u-1").roles([Role::Analyst]).send().await?;
-//! assert_eq!((answer.status().as_u16(), answer.text().as_str()), (200, "the reports of u-1"));
-//! assert_eq!(harness.get("/reports").as_user("u-2").send().await?.status(), 403);
-//! assert_eq!(harness.get("/reports").send().await?.status(), 401);
+//! // POST /api/v1/reports as an analyst, as a plain user, and as nobody.
+//! let analyst = harness.post("/reports").as_user("u-1").org("acme").roles([Role::Analyst]);
+//! let answer = analyst.body("Q3 is up").send().await?;
+//! assert_eq!(answer.status(), 200);
+//! assert_eq!(memory.memories("acme")[0].content, "Q3 is up"); // in u-1's organisation
+//! assert_eq!(harness.post("/reports").as_user("u-2").body("no").send().await?.status(), 403);
+//! assert_eq!(harness.post("/reports").body("no").send().await?.status(), 401);
 //!
 //! assert_eq!(harness.health().await?["status"], "healthy");
 //! assert_eq!(harness.ready().await?.status(), 200);
 //! assert!(harness.metrics().await?.contains("lift_module_registered 1"));
 //!
-//! // Shutdown deregisters: the registry saw one registration, then one deletion.
+//! // Shutdown deregisters; every expectation is verified (and again when the mocks drop).
 //! harness.shutdown().await?;
-//! assert_eq!(registry.received_on("POST", "/modules").len(), 1);
-//! let deleted = registry.received_on("DELETE", "/modules/{id}");
-//! assert_eq!(deleted.iter().map(|r| r.path.as_str()).collect::<Vec<_>>(), [format!("/modules/{id}")]);
+//! assert!(registry.modules().is_empty());
+//! registry.verify().await;
+//! memory.verify().await;
 //! # Ok(()) }
 //! ```
 //!
