@@ -37,6 +37,7 @@
 pub mod harness;
 pub mod mocks;
 pub mod openapi;
+pub mod platform;
 pub mod replay;
 pub mod scenario;
 pub mod tokens;
