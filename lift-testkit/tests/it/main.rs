@@ -11,3 +11,8 @@ mod openapi;
 mod replay;
 mod scenario;
 mod tokens;
+mod fake_flows;
+mod fake_robustness;
+mod fake_shapes;
+mod fake_support;
+mod lift_dev;
