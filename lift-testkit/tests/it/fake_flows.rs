@@ -3,8 +3,8 @@
 //! through the gateway as a user, stores memory as that user, and deregisters; another
 //! organisation sees none of it; the quirk switches are observed.
 
-use lift_sdk::{ModuleId, ModuleManifest, Routing, SearchRequest, StoreRequest};
 use lift_sdk::{DirectIdentity, LiftClient, LiftConfig};
+use lift_sdk::{ModuleId, ModuleManifest, Routing, SearchRequest, StoreRequest};
 use lift_testkit::platform::{FakePlatform, Quirks};
 use serde_json::{Value, json};
 
@@ -26,12 +26,17 @@ async fn a_user_signs_up_logs_in_stores_searches_and_gets_insights_of_what_they_
     // Act: three memories, then searches and insights.
     let signups = ana
         .memory()
-        .store(StoreRequest::new("Q3 campaign lifted signups by twelve percent"))
+        .store(StoreRequest::new(
+            "Q3 campaign lifted signups by twelve percent",
+        ))
         .await
         .unwrap();
     let budget = ana
         .memory()
-        .store(StoreRequest::new("Holiday campaign budget doubled for paid search").memory_type("campaign"))
+        .store(
+            StoreRequest::new("Holiday campaign budget doubled for paid search")
+                .memory_type("campaign"),
+        )
         .await
         .unwrap();
     let coffee = ana
@@ -56,27 +61,50 @@ async fn a_user_signs_up_logs_in_stores_searches_and_gets_insights_of_what_they_
     assert_eq!(signups.content_length, 44);
     assert_eq!(signups.memory_type, "general");
     let ids: Vec<_> = found.results.iter().map(|hit| hit.id.clone()).collect();
-    assert_eq!(ids, [signups.memory_id.clone(), budget.memory_id.clone()], "{found:?}");
+    assert_eq!(
+        ids,
+        [signups.memory_id.clone(), budget.memory_id.clone()],
+        "{found:?}"
+    );
     assert_eq!(found.count, 2);
     assert!(found.results[0].score > found.results[1].score, "{found:?}");
     assert!(!ids.contains(&coffee.memory_id));
     assert_eq!(found.results[1].memory_type, "campaign");
     let scores = |response: &lift_sdk::memory::SearchResponse| {
-        response.results.iter().map(|hit| (hit.id.clone(), hit.score)).collect::<Vec<_>>()
+        response
+            .results
+            .iter()
+            .map(|hit| (hit.id.clone(), hit.score))
+            .collect::<Vec<_>>()
     };
     assert_eq!(scores(&found), scores(&again));
     for search in [
-        ana.memory().search_neural(SearchRequest::new("coffee")).await.unwrap(),
-        ana.memory().search_conceptual(SearchRequest::new("coffee")).await.unwrap(),
-        ana.memory().search_knowledge(SearchRequest::new("coffee")).await.unwrap(),
+        ana.memory()
+            .search_neural(SearchRequest::new("coffee"))
+            .await
+            .unwrap(),
+        ana.memory()
+            .search_conceptual(SearchRequest::new("coffee"))
+            .await
+            .unwrap(),
+        ana.memory()
+            .search_knowledge(SearchRequest::new("coffee"))
+            .await
+            .unwrap(),
     ] {
-        assert_eq!(search.results.first().map(|hit| &hit.id), Some(&coffee.memory_id));
+        assert_eq!(
+            search.results.first().map(|hit| &hit.id),
+            Some(&coffee.memory_id)
+        );
     }
     assert_eq!(insights.total_memories, 3);
     assert_eq!(insights.memory_types.get("general"), Some(&2));
     assert_eq!(insights.memory_types.get("campaign"), Some(&1));
     assert!(
-        insights.dominant_concepts.iter().any(|concept| concept == "campaign"),
+        insights
+            .dominant_concepts
+            .iter()
+            .any(|concept| concept == "campaign"),
         "{insights:?}"
     );
 }
@@ -95,7 +123,11 @@ async fn a_module_registers_is_called_as_a_user_stores_memory_as_that_user_and_d
     let platform = platform().await;
     let module_url = notes_module(&platform).await;
     let admin = admin(&platform);
-    let registered = admin.registry().register(&manifest(&module_url)).await.unwrap();
+    let registered = admin
+        .registry()
+        .register(&manifest(&module_url))
+        .await
+        .unwrap();
     let id: ModuleId = registered.module_id.clone();
     let ana = sign_up(&platform, "ana").await;
     let bob = sign_up(&platform, "bob").await;
@@ -105,12 +137,19 @@ async fn a_module_registers_is_called_as_a_user_stores_memory_as_that_user_and_d
         .client
         .gateway()
         .module(&id)
-        .post_json("/api/v1/notes?draft=1", &json!({"content": "Churn fell after the onboarding emails"}))
+        .post_json(
+            "/api/v1/notes?draft=1",
+            &json!({"content": "Churn fell after the onboarding emails"}),
+        )
         .await
         .unwrap();
 
     // Assert: the module saw ana's context, once each, on a path without `//`…
-    assert!(registered.health.status.is_healthy(), "{:?}", registered.health);
+    assert!(
+        registered.health.status.is_healthy(),
+        "{:?}",
+        registered.health
+    );
     assert_eq!(registered.module.base_url.trim_end_matches('/'), module_url);
     assert_eq!(note["path"], "/api/v1/notes", "{note}");
     assert_eq!(note["query"], "draft=1", "{note}");
@@ -118,19 +157,43 @@ async fn a_module_registers_is_called_as_a_user_stores_memory_as_that_user_and_d
     assert_eq!(note["org_id"], json!([ana.id]), "{note}");
     assert_eq!(note["roles"], json!(["user"]), "{note}");
     assert_eq!(note["module_id"], json!([id.as_str()]), "{note}");
-    assert_eq!(note["memory_context"], json!([format!("org_{}_context", ana.id)]), "{note}");
+    assert_eq!(
+        note["memory_context"],
+        json!([format!("org_{}_context", ana.id)]),
+        "{note}"
+    );
     // …the note is ana's memory…
-    let found = ana.client.memory().search(SearchRequest::new("churn onboarding")).await.unwrap();
+    let found = ana
+        .client
+        .memory()
+        .search(SearchRequest::new("churn onboarding"))
+        .await
+        .unwrap();
     assert_eq!(found.count, 1, "{found:?}");
-    assert_eq!(found.results[0].id.as_str(), note["memory_id"].as_str().unwrap());
+    assert_eq!(
+        found.results[0].id.as_str(),
+        note["memory_id"].as_str().unwrap()
+    );
     assert_eq!(found.results[0].memory_type, "note");
     // …and bob's organisation sees none of it, nor may bob remove the module.
-    let bobs = bob.client.memory().search(SearchRequest::new("churn onboarding")).await.unwrap();
+    let bobs = bob
+        .client
+        .memory()
+        .search(SearchRequest::new("churn onboarding"))
+        .await
+        .unwrap();
     assert_eq!(bobs.count, 0, "{bobs:?}");
     assert!(bobs.results.is_empty());
-    assert_eq!(bob.client.memory().insights().await.unwrap().total_memories, 0);
+    assert_eq!(
+        bob.client.memory().insights().await.unwrap().total_memories,
+        0
+    );
     let refused = bob.client.registry().unregister(&id).await.unwrap_err();
-    assert_eq!(refused.status().map(|status| status.as_u16()), Some(403), "{refused}");
+    assert_eq!(
+        refused.status().map(|status| status.as_u16()),
+        Some(403),
+        "{refused}"
+    );
 
     // Act: the admin deregisters the module.
     admin.registry().unregister(&id).await.unwrap();
@@ -152,7 +215,12 @@ async fn the_gateway_replaces_user_headers_a_client_sends_with_the_tokens_own() 
     // Arrange
     let platform = platform().await;
     let module_url = notes_module(&platform).await;
-    let id = admin(&platform).registry().register(&manifest(&module_url)).await.unwrap().module_id;
+    let id = admin(&platform)
+        .registry()
+        .register(&manifest(&module_url))
+        .await
+        .unwrap()
+        .module_id;
     let ana = sign_up(&platform, "ana").await;
 
     // Act: a raw client (the SDK never sends these) claims to be someone else, as admin.
@@ -184,12 +252,20 @@ async fn with_the_reference_quirks_the_traps_are_reproduced() {
         .await
         .unwrap();
     let module_url = notes_module(&platform).await;
-    let registered = admin(&platform).registry().register(&manifest(&module_url)).await.unwrap();
+    let registered = admin(&platform)
+        .registry()
+        .register(&manifest(&module_url))
+        .await
+        .unwrap();
     let ana = sign_up(&platform, "ana").await;
 
     // Act: a spoofing client through the gateway.
     let seen: Value = reqwest::Client::new()
-        .get(format!("{}/modules/{}/api/v1/whoami", gateway(&platform), registered.module_id))
+        .get(format!(
+            "{}/modules/{}/api/v1/whoami",
+            gateway(&platform),
+            registered.module_id
+        ))
         .bearer_auth(&ana.token)
         .header("X-User-ID", "someone-else")
         .send()
@@ -228,8 +304,16 @@ async fn an_organisation_calling_memory_directly_sees_only_its_own_memories() {
     };
 
     // Act
-    let other = direct("other-org").memory().search(SearchRequest::new("pricing conversion")).await.unwrap();
-    let own = direct(&ana.id).memory().search(SearchRequest::new("pricing conversion")).await.unwrap();
+    let other = direct("other-org")
+        .memory()
+        .search(SearchRequest::new("pricing conversion"))
+        .await
+        .unwrap();
+    let own = direct(&ana.id)
+        .memory()
+        .search(SearchRequest::new("pricing conversion"))
+        .await
+        .unwrap();
 
     // Assert
     assert_eq!(other.count, 0, "{other:?}");

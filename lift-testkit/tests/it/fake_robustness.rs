@@ -40,12 +40,22 @@ async fn garbage_bodies_get_422_json_and_lose_nothing() {
     // Arrange: a user with one memory.
     let platform = platform().await;
     let ana = sign_up(&platform, "ana").await;
-    ana.client.memory().store(StoreRequest::new("kept safe")).await.unwrap();
+    ana.client
+        .memory()
+        .store(StoreRequest::new("kept safe"))
+        .await
+        .unwrap();
     let http = reqwest::Client::new();
     let gw = gateway(&platform);
 
     // Act + Assert: every garbage body on every JSON route is a 4xx with a JSON `detail`.
-    for path in ["/memory/store", "/memory/search", "/auth/login", "/auth/register", "/registry/modules"] {
+    for path in [
+        "/memory/store",
+        "/memory/search",
+        "/auth/login",
+        "/auth/register",
+        "/registry/modules",
+    ] {
         for body in garbage() {
             let response = http
                 .post(format!("{gw}{path}"))
@@ -59,7 +69,8 @@ async fn garbage_bodies_get_422_json_and_lose_nothing() {
             let shown = String::from_utf8_lossy(&body[..body.len().min(40)]).into_owned();
             let text = response.text().await.unwrap();
             assert_eq!(status, 422, "{path} {shown:?}: {status} {text}");
-            let json: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("{path} {shown:?}: {text}"));
+            let json: Value =
+                serde_json::from_str(&text).unwrap_or_else(|_| panic!("{path} {shown:?}: {text}"));
             assert!(json["detail"].is_array(), "{path} {shown:?}: {text}");
         }
     }
@@ -67,7 +78,12 @@ async fn garbage_bodies_get_422_json_and_lose_nothing() {
     // Assert: the platform still answers, and the memory is still there, alone.
     let insights = ana.client.memory().insights().await.unwrap();
     assert_eq!(insights.total_memories, 1);
-    let found = ana.client.memory().search(SearchRequest::new("kept safe")).await.unwrap();
+    let found = ana
+        .client
+        .memory()
+        .search(SearchRequest::new("kept safe"))
+        .await
+        .unwrap();
     assert_eq!(found.count, 1);
 }
 
@@ -80,9 +96,18 @@ async fn a_huge_body_gets_413_on_the_gateway_and_on_each_service() {
     let http = reqwest::Client::new();
     let targets = [
         format!("{}/memory/store", gateway(&platform)),
-        format!("{}/store", platform.memory_url().to_string().trim_end_matches('/')),
-        format!("{}/modules", platform.registry_url().to_string().trim_end_matches('/')),
-        format!("{}/login", platform.auth_url().to_string().trim_end_matches('/')),
+        format!(
+            "{}/store",
+            platform.memory_url().to_string().trim_end_matches('/')
+        ),
+        format!(
+            "{}/modules",
+            platform.registry_url().to_string().trim_end_matches('/')
+        ),
+        format!(
+            "{}/login",
+            platform.auth_url().to_string().trim_end_matches('/')
+        ),
     ];
 
     for url in targets {
@@ -105,11 +130,18 @@ async fn a_huge_body_gets_413_on_the_gateway_and_on_each_service() {
             assert!(body["detail"].is_string(), "{url}: {body}");
         }
     }
-    assert_eq!(ana.client.memory().insights().await.unwrap().total_memories, 0);
+    assert_eq!(
+        ana.client.memory().insights().await.unwrap().total_memories,
+        0
+    );
 }
 
 /// `users` users store `each` memories each, all at once; returns the users' tokens.
-async fn store_in_parallel(platform: &FakePlatform, users: usize, each: usize) -> Vec<(String, String)> {
+async fn store_in_parallel(
+    platform: &FakePlatform,
+    users: usize,
+    each: usize,
+) -> Vec<(String, String)> {
     let mut signed_up = Vec::new();
     for user in 0..users {
         let user = sign_up(platform, &format!("user{user}")).await;
@@ -122,7 +154,9 @@ async fn store_in_parallel(platform: &FakePlatform, users: usize, each: usize) -
             tasks.spawn(async move {
                 client
                     .memory()
-                    .store(StoreRequest::new(format!("note {n} of user{user} about parallel writes")))
+                    .store(StoreRequest::new(format!(
+                        "note {n} of user{user} about parallel writes"
+                    )))
                     .await
                     .map(|stored| stored.memory_id)
             });
@@ -130,7 +164,10 @@ async fn store_in_parallel(platform: &FakePlatform, users: usize, each: usize) -
     }
     let mut ids = BTreeSet::new();
     while let Some(stored) = tasks.join_next().await {
-        assert!(ids.insert(stored.unwrap().unwrap()), "a memory id was given twice");
+        assert!(
+            ids.insert(stored.unwrap().unwrap()),
+            "a memory id was given twice"
+        );
     }
     assert_eq!(ids.len(), users * each);
     signed_up
@@ -140,13 +177,20 @@ async fn store_in_parallel(platform: &FakePlatform, users: usize, each: usize) -
 async fn assert_all_there(platform: &FakePlatform, signed_up: &[(String, String)], each: usize) {
     for (user, (_, token)) in signed_up.iter().enumerate() {
         let client = with_token(platform, token);
-        assert_eq!(client.memory().insights().await.unwrap().total_memories, each as u64);
+        assert_eq!(
+            client.memory().insights().await.unwrap().total_memories,
+            each as u64
+        );
         let found = client
             .memory()
             .search(SearchRequest::new("parallel writes").limit(100))
             .await
             .unwrap();
-        let contents: BTreeSet<_> = found.results.iter().map(|hit| hit.content.clone()).collect();
+        let contents: BTreeSet<_> = found
+            .results
+            .iter()
+            .map(|hit| hit.content.clone())
+            .collect();
         let expected: BTreeSet<_> = (0..each)
             .map(|n| format!("note {n} of user{user} about parallel writes"))
             .collect();
@@ -171,12 +215,20 @@ async fn concurrent_writes_acknowledged_are_on_disk_after_a_restart() {
     // Arrange: a platform with a data directory.
     let dir = std::env::temp_dir().join(format!("lift-fake-parallel-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let platform = FakePlatform::builder().data_dir(dir.clone()).start().await.unwrap();
+    let platform = FakePlatform::builder()
+        .data_dir(dir.clone())
+        .start()
+        .await
+        .unwrap();
     store_in_parallel(&platform, 4, 25).await;
 
     // Act: stop, and start again on the same directory.
     platform.shutdown().await;
-    let platform = FakePlatform::builder().data_dir(dir.clone()).start().await.unwrap();
+    let platform = FakePlatform::builder()
+        .data_dir(dir.clone())
+        .start()
+        .await
+        .unwrap();
 
     // Assert: the users can log in again and find all their memories.
     let mut users = Vec::new();

@@ -99,10 +99,11 @@ impl LiftDev {
                         if let Some((name, value)) = rest.split_once('=') {
                             banner.insert(name.to_owned(), value.to_owned());
                         }
-                    } else if let Some((key, value)) = line.trim_start().split_once(' ') {
-                        if line.starts_with("  ") {
-                            banner.insert(key.to_owned(), value.trim().to_owned());
-                        }
+                    } else if let Some((key, value)) = line
+                        .strip_prefix("  ")
+                        .and_then(|line| line.trim_start().split_once(' '))
+                    {
+                        banner.insert(key.to_owned(), value.trim().to_owned());
                     }
                     if banner.contains_key("JWT_SECRET") {
                         break;
@@ -134,12 +135,20 @@ impl LiftDev {
             if let Ok(response) = http.get(&url).send().await {
                 assert_eq!(response.status(), 200, "{url}");
                 let body: serde_json::Value = response.json().await.unwrap();
-                assert_eq!(body["status"].as_str().map(|s| s != ""), Some(true), "{body}");
+                assert!(
+                    body["status"]
+                        .as_str()
+                        .is_some_and(|status| !status.is_empty()),
+                    "{body}"
+                );
                 return;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("{url} never answered; stderr:\n{}", self.stderr.lock().unwrap());
+        panic!(
+            "{url} never answered; stderr:\n{}",
+            self.stderr.lock().unwrap()
+        );
     }
 
     fn banner(&self, key: &str) -> &str {
@@ -220,22 +229,35 @@ async fn lift_dev_keeps_users_modules_and_memories_across_a_restart_and_exits_0_
     let data_dir = temp_dir("restart");
     let args = port_flags(ports, &data_dir);
     let lift_dev = LiftDev::start(&args, &[], ports).await;
-    assert_eq!(lift_dev.banner("gateway").trim_end_matches('/'), format!("http://127.0.0.1:{}", ports[0]));
+    assert_eq!(
+        lift_dev.banner("gateway").trim_end_matches('/'),
+        format!("http://127.0.0.1:{}", ports[0])
+    );
     assert_eq!(lift_dev.banner("admin"), "admin@lift.dev / admin123");
     assert_eq!(lift_dev.banner("JWT_SECRET"), SECRET);
-    assert_eq!(lift_dev.banner("MEMORY_SERVICE_URL"), format!("http://127.0.0.1:{}", ports[2]));
+    assert_eq!(
+        lift_dev.banner("MEMORY_SERVICE_URL"),
+        format!("http://127.0.0.1:{}", ports[2])
+    );
 
     // Act: a user registers and stores a memory; the admin (with the banner's token)
     // registers a module.
     let signed_up = anonymous(ports[0])
         .auth()
-        .register(&RegisterRequest::new("ana@example.com", "s3cret!", "ana", "Ana A"))
+        .register(&RegisterRequest::new(
+            "ana@example.com",
+            "s3cret!",
+            "ana",
+            "Ana A",
+        ))
         .await
         .unwrap();
     let ana = client(ports[0], signed_up.access_token.expose());
     let stored = ana
         .memory()
-        .store(StoreRequest::new("Q3 campaign lifted signups by twelve percent"))
+        .store(StoreRequest::new(
+            "Q3 campaign lifted signups by twelve percent",
+        ))
         .await
         .unwrap();
     let admin = client(ports[0], lift_dev.banner("token"));
@@ -249,7 +271,10 @@ async fn lift_dev_keeps_users_modules_and_memories_across_a_restart_and_exits_0_
     // Assert: exit 0, one log line per request, and everything is back after a restart.
     assert!(status.success(), "exit {status:?}; stderr:\n{stderr}");
     assert_eq!(status.code(), Some(0));
-    assert!(stderr.contains("/memory/store"), "no request log line:\n{stderr}");
+    assert!(
+        stderr.contains("/memory/store"),
+        "no request log line:\n{stderr}"
+    );
     let lift_dev = LiftDev::start(&args, &[], ports).await;
     let logged_in = anonymous(ports[0])
         .auth()
@@ -264,7 +289,10 @@ async fn lift_dev_keeps_users_modules_and_memories_across_a_restart_and_exits_0_
         .unwrap();
     assert_eq!(found.count, 1, "{found:?}");
     assert_eq!(found.results[0].id, stored.memory_id);
-    assert_eq!(found.results[0].content, "Q3 campaign lifted signups by twelve percent");
+    assert_eq!(
+        found.results[0].content,
+        "Q3 campaign lifted signups by twelve percent"
+    );
     let admin = client(ports[0], lift_dev.banner("token"));
     let module: ModuleId = registered.module_id.clone();
     let record = admin.registry().get(&module).await.unwrap();
@@ -280,22 +308,38 @@ async fn lift_dev_takes_its_ports_and_secret_from_the_sdk_variables_and_exits_0_
     let ports = [free_port(), free_port(), free_port(), free_port()];
     let env = [
         ("GATEWAY_URL", format!("http://127.0.0.1:{}", ports[0])),
-        ("AUTH_SERVICE_URL", format!("http://localhost:{}/", ports[1])),
-        ("MEMORY_SERVICE_URL", format!("http://127.0.0.1:{}", ports[2])),
-        ("REGISTRY_SERVICE_URL", format!("http://127.0.0.1:{}", ports[3])),
+        (
+            "AUTH_SERVICE_URL",
+            format!("http://localhost:{}/", ports[1]),
+        ),
+        (
+            "MEMORY_SERVICE_URL",
+            format!("http://127.0.0.1:{}", ports[2]),
+        ),
+        (
+            "REGISTRY_SERVICE_URL",
+            format!("http://127.0.0.1:{}", ports[3]),
+        ),
         ("JWT_SECRET", SECRET.to_owned()),
     ];
 
     // Act
     let lift_dev = LiftDev::start(&[], &env, ports).await;
     let admin = client(ports[0], lift_dev.banner("token"));
-    let stored = admin.memory().store(StoreRequest::new("kept in memory only")).await;
+    let stored = admin
+        .memory()
+        .store(StoreRequest::new("kept in memory only"))
+        .await;
 
     // Assert: the services are where the variables say, the token is signed with the
     // variable's secret (the gateway accepted it), and SIGTERM stops it with 0.
     stored.unwrap();
     assert_eq!(lift_dev.banner("JWT_SECRET"), SECRET);
-    assert!(lift_dev.banner("data").starts_with("in memory"), "{:?}", lift_dev.banner);
+    assert!(
+        lift_dev.banner("data").starts_with("in memory"),
+        "{:?}",
+        lift_dev.banner
+    );
     let (status, stderr) = lift_dev.stop("-TERM").await;
     assert_eq!(status.code(), Some(0), "stderr:\n{stderr}");
 }
@@ -313,13 +357,20 @@ fn run_to_exit(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     command.output().unwrap()
 }
 
+/// Arguments, variables, and what the error must name.
+type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+
 #[test]
 fn lift_dev_refuses_bad_flags_and_variables_with_status_2_naming_them() {
-    let cases: &[(&[&str], &[(&str, &str)], &str)] = &[
+    let cases: &[Case<'_>] = &[
         (&["--gateway-port", "eighty"], &[], "--gateway-port"),
         (&["--no-such-flag"], &[], "--no-such-flag"),
         (&["--data-dir"], &[], "--data-dir needs a value"),
-        (&[], &[("REGISTRY_SERVICE_URL", "registry:8005")], "REGISTRY_SERVICE_URL"),
+        (
+            &[],
+            &[("REGISTRY_SERVICE_URL", "registry:8005")],
+            "REGISTRY_SERVICE_URL",
+        ),
         (&[], &[("JWT_SECRET", "too-short")], "JWT_SECRET"),
     ];
     for (args, env, named) in cases {

@@ -32,15 +32,6 @@ pub(crate) enum Service {
 impl Service {
     pub(crate) const ALL: [Self; 4] = [Self::Gateway, Self::Auth, Self::Memory, Self::Registry];
 
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Self::Gateway => "gateway",
-            Self::Auth => "auth",
-            Self::Memory => "memory",
-            Self::Registry => "registry",
-        }
-    }
-
     fn flag(self) -> &'static str {
         match self {
             Self::Gateway => "--gateway-port",
@@ -177,13 +168,17 @@ pub(crate) fn parse(
     while let Some(arg) = args.next() {
         // `--flag=value` and `--flag value` both work.
         let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value.to_owned())),
+            Some((flag, value)) if flag.starts_with("--") => {
+                (flag.to_owned(), Some(value.to_owned()))
+            }
             _ => (arg.clone(), None),
         };
         let mut value = |what: &str| -> Result<String, UsageError> {
             match inline.clone().or_else(|| args.next()) {
                 Some(value) => Ok(value),
-                None => Err(usage_error(format!("{flag} needs a value: {flag} <{what}>"))),
+                None => Err(usage_error(format!(
+                    "{flag} needs a value: {flag} <{what}>"
+                ))),
             }
         };
         match flag.as_str() {
@@ -208,7 +203,8 @@ pub(crate) fn parse(
             }
             other => match Service::ALL.into_iter().find(|s| s.flag() == other) {
                 Some(service) => {
-                    flag_ports[service.index()] = Some(parse_port(service.flag(), &value("PORT")?)?);
+                    flag_ports[service.index()] =
+                        Some(parse_port(service.flag(), &value("PORT")?)?);
                 }
                 None if other.starts_with('-') => {
                     return Err(usage_error(format!("unknown flag {other}")));
@@ -255,7 +251,9 @@ fn parse_port(flag: &str, value: &str) -> Result<u16, UsageError> {
 /// explicit port, the scheme's default (80, 443) is where the SDK would call.
 fn port_of(variable: &str, value: &str) -> Result<u16, UsageError> {
     let url = Url::parse(value).map_err(|err| {
-        usage_error(format!("{variable}=`{value}` is not a URL ({err}); e.g. http://localhost:8000"))
+        usage_error(format!(
+            "{variable}=`{value}` is not a URL ({err}); e.g. http://localhost:8000"
+        ))
     })?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
         return Err(usage_error(format!(
@@ -279,7 +277,9 @@ fn check_secret(source: &str, secret: String) -> Result<String, UsageError> {
 fn check_email(email: String) -> Result<String, UsageError> {
     match email.split_once('@') {
         Some((local, domain)) if !local.is_empty() && domain.contains('.') => Ok(email),
-        _ => Err(usage_error(format!("--admin-email: `{email}` is not an e-mail address"))),
+        _ => Err(usage_error(format!(
+            "--admin-email: `{email}` is not an e-mail address"
+        ))),
     }
 }
 
@@ -329,7 +329,10 @@ mod tests {
         assert_eq!(options.secret, "s3cret-s3cret-s3cret-s3cret-s3cret");
         let options = run(&["--secret", &"x".repeat(32)], &env).unwrap();
         assert_eq!(options.secret, "x".repeat(32));
-        assert_eq!(ports(&run(&[], &[("MEMORY_SERVICE_URL", "https://m")]).unwrap())[2], 443);
+        assert_eq!(
+            ports(&run(&[], &[("MEMORY_SERVICE_URL", "https://m")]).unwrap())[2],
+            443
+        );
     }
 
     #[test]
@@ -358,26 +361,60 @@ mod tests {
         assert_eq!(parse(["--version".to_owned()], none), Ok(Command::Version));
     }
 
+    /// Arguments, variables, and what the error must say.
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+
     #[test]
     fn bad_flags_and_variables_are_named() {
-        let cases: &[(&[&str], &[(&str, &str)], &str)] = &[
-            (&["--gateway-port", "80000"], &[], "--gateway-port: `80000` is not a port"),
+        let cases: &[Case<'_>] = &[
+            (
+                &["--gateway-port", "80000"],
+                &[],
+                "--gateway-port: `80000` is not a port",
+            ),
             (&["--auth-port=x"], &[], "--auth-port: `x`"),
             (&["--memory-port"], &[], "--memory-port needs a value"),
             (&["--bogus"], &[], "unknown flag --bogus"),
             (&["serve"], &[], "unexpected argument `serve`"),
-            (&["--reference-quirks=yes"], &[], "unknown flag --reference-quirks"),
-            (&["--secret", "short"], &[], "--secret: the secret is 5 bytes"),
+            (
+                &["--reference-quirks=yes"],
+                &[],
+                "unknown flag --reference-quirks",
+            ),
+            (
+                &["--secret", "short"],
+                &[],
+                "--secret: the secret is 5 bytes",
+            ),
             (&["--admin-email", "admin"], &[], "--admin-email: `admin`"),
             (&["--data-dir="], &[], "--data-dir: the directory is empty"),
-            (&[], &[("GATEWAY_URL", "localhost:8000")], "GATEWAY_URL=`localhost:8000`"),
-            (&[], &[("REGISTRY_SERVICE_URL", "registry")], "REGISTRY_SERVICE_URL=`registry` is not a URL"),
-            (&[], &[("AUTH_SERVICE_URL", "ftp://auth:21")], "AUTH_SERVICE_URL=`ftp://auth:21` must be an http(s) URL"),
-            (&[], &[("JWT_SECRET", "short")], "JWT_SECRET: the secret is 5 bytes"),
+            (
+                &[],
+                &[("GATEWAY_URL", "localhost:8000")],
+                "GATEWAY_URL=`localhost:8000`",
+            ),
+            (
+                &[],
+                &[("REGISTRY_SERVICE_URL", "registry")],
+                "REGISTRY_SERVICE_URL=`registry` is not a URL",
+            ),
+            (
+                &[],
+                &[("AUTH_SERVICE_URL", "ftp://auth:21")],
+                "AUTH_SERVICE_URL=`ftp://auth:21` must be an http(s) URL",
+            ),
+            (
+                &[],
+                &[("JWT_SECRET", "short")],
+                "JWT_SECRET: the secret is 5 bytes",
+            ),
         ];
         for (args, env, expected) in cases {
             let err = run(args, env).unwrap_err();
-            assert!(err.to_string().contains(expected), "{args:?} {env:?}: {err}");
+            assert!(
+                err.to_string().contains(expected),
+                "{args:?} {env:?}: {err}"
+            );
         }
     }
 }

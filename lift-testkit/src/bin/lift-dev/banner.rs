@@ -48,7 +48,11 @@ impl Banner<'_> {
         };
         let _ = writeln!(out, "  {:<9} {data}", "data");
         if self.reference_quirks {
-            let _ = writeln!(out, "  {:<9} the reference's traps are on (contract §10)", "quirks");
+            let _ = writeln!(
+                out,
+                "  {:<9} the reference's traps are on (contract §10)",
+                "quirks"
+            );
         }
         let _ = writeln!(
             out,
@@ -90,13 +94,28 @@ mod tests {
             reference_quirks: false,
         }
         .render();
-        assert!(banner.contains("\n  gateway   http://127.0.0.1:8000/\n"), "{banner}");
-        assert!(banner.contains("\n  auth      http://127.0.0.1:8001\n"), "{banner}");
+        assert!(
+            banner.contains("\n  gateway   http://127.0.0.1:8000/\n"),
+            "{banner}"
+        );
+        assert!(
+            banner.contains("\n  auth      http://127.0.0.1:8001\n"),
+            "{banner}"
+        );
         assert!(banner.contains("\n  data      /tmp/lift\n"), "{banner}");
-        assert!(banner.contains("\n  admin     admin@lift.dev / admin123\n"), "{banner}");
+        assert!(
+            banner.contains("\n  admin     admin@lift.dev / admin123\n"),
+            "{banner}"
+        );
         assert!(banner.contains("\n  token     eyJ.x.y\n"), "{banner}");
-        assert!(banner.contains("export GATEWAY_URL=http://127.0.0.1:8000\n"), "{banner}");
-        assert!(banner.contains("export AUTH_SERVICE_URL=http://127.0.0.1:8001\n"), "{banner}");
+        assert!(
+            banner.contains("export GATEWAY_URL=http://127.0.0.1:8000\n"),
+            "{banner}"
+        );
+        assert!(
+            banner.contains("export AUTH_SERVICE_URL=http://127.0.0.1:8001\n"),
+            "{banner}"
+        );
         assert!(banner.contains("export JWT_SECRET=s3cret\n"), "{banner}");
         assert!(!banner.contains("quirks"), "{banner}");
     }

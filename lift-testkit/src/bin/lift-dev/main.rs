@@ -35,7 +35,8 @@ fn main() -> ExitCode {
         }
     };
     // A variable that is not UTF-8 becomes one that fails to parse, named in the error.
-    let lookup = |name: &str| std::env::var_os(name).map(|value| value.to_string_lossy().into_owned());
+    let lookup =
+        |name: &str| std::env::var_os(name).map(|value| value.to_string_lossy().into_owned());
     match args::parse(args, lookup) {
         Ok(Command::Help) => {
             print!("{}", args::USAGE);
@@ -59,7 +60,10 @@ fn run(options: &Options) -> ExitCode {
         .with_env_filter(filter)
         .with_writer(io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("lift-dev: cannot start the async runtime: {err}");
