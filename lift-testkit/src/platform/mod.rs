@@ -1,6 +1,7 @@
 //! The fake platform: the intended contract of the auth, registry, memory and gateway
 //! services as real in-process HTTP services (axum) sharing one state.
 
+mod auth;
 mod errors;
 mod gateway;
 mod log;
@@ -9,4 +10,5 @@ mod serve;
 mod store;
 mod validate;
 
+pub use auth::SeedUser;
 pub use quirks::Quirks;
