@@ -2,6 +2,7 @@
 //! services as real in-process HTTP services (axum) sharing one state.
 
 mod quirks;
+mod registry;
 mod store;
 
 pub use quirks::Quirks;
