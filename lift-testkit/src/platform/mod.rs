@@ -6,6 +6,7 @@ mod errors;
 mod gateway;
 mod log;
 mod quirks;
+mod registry;
 mod serve;
 mod store;
 mod validate;
