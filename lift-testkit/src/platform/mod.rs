@@ -5,6 +5,7 @@ mod auth;
 mod errors;
 mod gateway;
 mod log;
+mod memory;
 mod quirks;
 mod registry;
 mod serve;
@@ -12,4 +13,5 @@ mod store;
 mod validate;
 
 pub use auth::SeedUser;
+pub use memory::{IndexHit, MemoryIndex, standalone_router as memory_router, tokenize};
 pub use quirks::Quirks;
