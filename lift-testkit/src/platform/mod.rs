@@ -2,7 +2,9 @@
 //! services as real in-process HTTP services (axum) sharing one state.
 
 mod auth;
+mod builder;
 mod errors;
+mod fake;
 mod gateway;
 mod log;
 mod memory;
@@ -13,5 +15,7 @@ mod store;
 mod validate;
 
 pub use auth::SeedUser;
+pub use builder::{DEFAULT_BODY_LIMIT, FakePlatformBuilder};
+pub use fake::FakePlatform;
 pub use memory::{IndexHit, MemoryIndex, standalone_router as memory_router, tokenize};
 pub use quirks::Quirks;

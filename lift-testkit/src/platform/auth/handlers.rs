@@ -137,7 +137,8 @@ async fn register(State(state): State<Arc<AuthState>>, body: Bytes) -> Response 
     if let Some(taken) = taken(&state.users_snapshot(), &email, &username) {
         return detail(400, taken);
     }
-    let Ok(Ok(password_hash)) = tokio::task::spawn_blocking(move || password::hash(&password)).await
+    let Ok(Ok(password_hash)) =
+        tokio::task::spawn_blocking(move || password::hash(&password)).await
     else {
         return detail(500, "Registration failed");
     };
@@ -158,19 +159,27 @@ async fn register(State(state): State<Arc<AuthState>>, body: Bytes) -> Response 
     };
     let saving = Arc::clone(&state);
     let committed = tokio::task::spawn_blocking(move || {
-        saving.commit(|users| match taken(users, &record.email, &record.username) {
-            Some(taken) => Err(taken),
-            None => {
-                users.push(record.clone());
-                Ok(record)
-            }
-        })
+        saving.commit(
+            |users| match taken(users, &record.email, &record.username) {
+                Some(taken) => Err(taken),
+                None => {
+                    users.push(record.clone());
+                    Ok(record)
+                }
+            },
+        )
     })
     .await;
     match committed {
         Ok(Ok(user)) => {
             let stamp = user.created_at.clone();
-            token_answer(&state, &user, "User registered successfully", "created_at", stamp)
+            token_answer(
+                &state,
+                &user,
+                "User registered successfully",
+                "created_at",
+                stamp,
+            )
         }
         Ok(Err(Refused::Change(taken))) => detail(400, taken),
         Ok(Err(Refused::Store(_))) | Err(_) => detail(500, "Registration failed"),
@@ -363,7 +372,9 @@ fn check_email(email: &str) -> Result<(), Response> {
         Some((_, domain)) if !domain.contains('.') || domain.starts_with('.') => {
             "The part after the @-sign is not valid. It should have a period."
         }
-        Some((local, domain)) if local.contains(char::is_whitespace) || domain.contains(char::is_whitespace) => {
+        Some((local, domain))
+            if local.contains(char::is_whitespace) || domain.contains(char::is_whitespace) =>
+        {
             "The email address contains invalid characters."
         }
         Some(_) => return Ok(()),

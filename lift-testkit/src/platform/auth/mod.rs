@@ -219,7 +219,11 @@ fn seed_record(seed: SeedUser) -> io::Result<UserRecord> {
         username: seed.username,
         full_name: seed.full_name,
         password_hash,
-        roles: seed.roles.iter().map(|role| role.as_str().to_owned()).collect(),
+        roles: seed
+            .roles
+            .iter()
+            .map(|role| role.as_str().to_owned())
+            .collect(),
         subscription_tier: seed.tier.as_str().to_owned(),
         is_active: true,
         is_verified: seed.is_verified,

@@ -156,6 +156,17 @@ impl MemoryState {
         self.counters.micros.store(0, Ordering::Relaxed);
     }
 
+    /// The memories of `org_id` as saved, in the order they were stored (copies, for the
+    /// platform's read-only inspection).
+    pub(crate) fn memories(&self, org_id: &str) -> Vec<Value> {
+        self.lock().orgs.get(org_id).map_or_else(Vec::new, |org| {
+            org.records
+                .iter()
+                .map(|memory| serde_json::to_value(memory).unwrap_or(Value::Null))
+                .collect()
+        })
+    }
+
     /// The state, for reading.
     pub(super) fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
