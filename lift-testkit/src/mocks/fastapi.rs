@@ -59,13 +59,19 @@ pub(crate) fn not_found() -> ResponseTemplate {
 /// FastAPI's 422 for the violations the service refuses, one `detail` item each, shaped like
 /// Pydantic v2's (`type`, `loc`, `msg`, `input`).
 pub(crate) fn unprocessable(violations: &[Violation], body: &[u8]) -> ResponseTemplate {
+    json_answer(422, &unprocessable_body(violations, body))
+}
+
+/// The body of FastAPI's 422 for the violations the service refuses (the others are left
+/// out): `{"detail":[{type, loc, msg, input}, …]}`.
+pub(crate) fn unprocessable_body(violations: &[Violation], body: &[u8]) -> Value {
     let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     let detail: Vec<Value> = violations
         .iter()
         .filter(|violation| violation.refused)
         .map(|violation| detail_item(violation, &body))
         .collect();
-    json_answer(422, &json!({ "detail": detail }))
+    json!({ "detail": detail })
 }
 
 fn detail_item(violation: &Violation, body: &Value) -> Value {

@@ -113,10 +113,16 @@ mod tests {
         assert_eq!(store.load("users").unwrap(), None);
         store.save("users", &serde_json::json!([1])).unwrap();
         store.save("users", &serde_json::json!([1, 2])).unwrap();
-        assert_eq!(store.load("users").unwrap(), Some(serde_json::json!([1, 2])));
+        assert_eq!(
+            store.load("users").unwrap(),
+            Some(serde_json::json!([1, 2]))
+        );
         fs::write(dir.join("memories.json"), b"{\"half").unwrap();
         let err = store.load("memories").unwrap_err();
-        assert!(err.to_string().contains("memories.json is not valid JSON"), "{err}");
+        assert!(
+            err.to_string().contains("memories.json is not valid JSON"),
+            "{err}"
+        );
         fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -296,7 +296,7 @@ async fn an_organisation_calling_memory_directly_sees_only_its_own_memories() {
     let direct = |org: &str| {
         let config = LiftConfig::new(&gateway(&platform))
             .unwrap()
-            .service_url("memory", &platform.memory_url().to_string())
+            .service_url("memory", platform.memory_url())
             .unwrap()
             .routing(Routing::Direct)
             .direct_identity(DirectIdentity::new(format!("user-of-{org}"), org));

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use lift_sdk::{SearchRequest, StoreRequest};
-use lift_testkit::platform::FakePlatform;
+use lift_testkit::platform::{DEFAULT_BODY_LIMIT, FakePlatform};
 use serde_json::Value;
 
 use crate::fake_support::{gateway, platform, sign_up, with_token};
@@ -92,22 +92,16 @@ async fn a_huge_body_gets_413_on_the_gateway_and_on_each_service() {
     // Arrange: far over any sensible limit.
     let platform = platform().await;
     let ana = sign_up(&platform, "ana").await;
-    let huge = format!("{{\"content\": \"{}\"}}", "x".repeat(64 * 1024 * 1024));
+    let huge = format!(
+        "{{\"content\": \"{}\"}}",
+        "x".repeat(2 * DEFAULT_BODY_LIMIT)
+    );
     let http = reqwest::Client::new();
     let targets = [
         format!("{}/memory/store", gateway(&platform)),
-        format!(
-            "{}/store",
-            platform.memory_url().to_string().trim_end_matches('/')
-        ),
-        format!(
-            "{}/modules",
-            platform.registry_url().to_string().trim_end_matches('/')
-        ),
-        format!(
-            "{}/login",
-            platform.auth_url().to_string().trim_end_matches('/')
-        ),
+        format!("{}/store", platform.memory_url().trim_end_matches('/')),
+        format!("{}/modules", platform.registry_url().trim_end_matches('/')),
+        format!("{}/login", platform.auth_url().trim_end_matches('/')),
     ];
 
     for url in targets {

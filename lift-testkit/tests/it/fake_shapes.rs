@@ -230,17 +230,21 @@ fn recorded_tokens() -> (String, String) {
 #[tokio::test]
 async fn the_fake_answers_every_recorded_route_with_the_recorded_structure() {
     // Arrange: a fresh platform, the module the captures registered, the captures.
-    let platform: FakePlatform = FakePlatform::builder().start().await.unwrap();
+    let platform: FakePlatform = FakePlatform::builder()
+        .no_rate_limit()
+        .start()
+        .await
+        .unwrap();
     let module_url = echo_module().await;
     let captures = Capture::load_all(CAPTURES).unwrap();
     assert!(captures.len() >= 88, "{} captures", captures.len());
     let (recorded_user, recorded_admin) = recorded_tokens();
     let base = |service: Option<&str>| {
         let url = match service {
-            Some("auth") => platform.auth_url().to_string(),
-            Some("memory") => platform.memory_url().to_string(),
-            Some("registry") => platform.registry_url().to_string(),
-            _ => platform.gateway_url().to_string(),
+            Some("auth") => platform.auth_url(),
+            Some("memory") => platform.memory_url(),
+            Some("registry") => platform.registry_url(),
+            _ => platform.gateway_url(),
         };
         url.trim_end_matches('/').to_owned()
     };

@@ -13,9 +13,14 @@ use lift_sdk::{Caller, LiftClient, LiftConfig, StoreRequest};
 use lift_testkit::platform::FakePlatform;
 use serde_json::{Value, json};
 
-/// A fake platform on free ports, in memory.
+/// A fake platform on free ports, in memory, without the gateway's rate limit (these tests
+/// send far more than 100 requests a minute from one address).
 pub(crate) async fn platform() -> FakePlatform {
-    FakePlatform::builder().start().await.unwrap()
+    FakePlatform::builder()
+        .no_rate_limit()
+        .start()
+        .await
+        .unwrap()
 }
 
 /// The gateway's URL without a trailing slash.

@@ -94,6 +94,8 @@ pub(crate) struct Options {
     pub(crate) admin_password: String,
     /// Every reference quirk on (contract §10).
     pub(crate) reference_quirks: bool,
+    /// The gateway's rate limit, requests per 60 s per client; `None`: no limit.
+    pub(crate) rate_limit: Option<usize>,
 }
 
 impl Options {
@@ -139,6 +141,8 @@ OPTIONS:
     --admin-email <EMAIL>      the seeded admin's e-mail [default: admin@lift.dev]
     --admin-password <PASS>    the seeded admin's password [default: admin123]
     --reference-quirks         reproduce the reference's documented traps (contract §10)
+    --rate-limit <N>           the gateway's rate limit: N requests per 60 s per client
+                               [default: none; 100, the reference's, with --reference-quirks]
     -h, --help                 print this help
     -V, --version              print the version
 
@@ -163,6 +167,7 @@ pub(crate) fn parse(
     let mut admin_email = None;
     let mut admin_password = None;
     let mut reference_quirks = false;
+    let mut rate_limit = None;
 
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
@@ -185,6 +190,14 @@ pub(crate) fn parse(
             "-h" | "--help" => return Ok(Command::Help),
             "-V" | "--version" => return Ok(Command::Version),
             "--reference-quirks" if inline.is_none() => reference_quirks = true,
+            "--rate-limit" => {
+                let requests = value("N")?;
+                rate_limit = Some(requests.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    usage_error(format!(
+                        "--rate-limit: `{requests}` is not a positive number of requests"
+                    ))
+                })?);
+            }
             "--secret" => secret = Some(check_secret("--secret", value("SECRET")?)?),
             "--data-dir" => {
                 let dir = value("DIR")?;
@@ -238,6 +251,9 @@ pub(crate) fn parse(
         admin_email: admin_email.unwrap_or_else(|| DEFAULT_ADMIN_EMAIL.to_owned()),
         admin_password: admin_password.unwrap_or_else(|| DEFAULT_ADMIN_PASSWORD.to_owned()),
         reference_quirks,
+        // The reference limits every client to 100 requests per 60 s; a developer's own
+        // test runs should not trip over it unless they ask for the reference.
+        rate_limit: rate_limit.or(reference_quirks.then_some(100)),
     }))
 }
 
@@ -313,6 +329,7 @@ mod tests {
         assert_eq!(options.admin_email, "admin@lift.dev");
         assert_eq!(options.admin_password, "admin123");
         assert!(!options.reference_quirks);
+        assert_eq!(options.rate_limit, None);
     }
 
     #[test]
@@ -355,7 +372,12 @@ mod tests {
         assert_eq!(options.admin_email, "root@example.com");
         assert_eq!(options.admin_password, "pw");
         assert!(options.reference_quirks);
+        assert_eq!(options.rate_limit, Some(100));
         assert_eq!(options.port(Service::Gateway), 0);
+        assert_eq!(
+            run(&["--rate-limit", "5"], &[]).unwrap().rate_limit,
+            Some(5)
+        );
         let none = |name: &str| -> Option<String> { panic!("{name} read") };
         assert_eq!(parse(["-h".to_owned()], none), Ok(Command::Help));
         assert_eq!(parse(["--version".to_owned()], none), Ok(Command::Version));
@@ -388,6 +410,11 @@ mod tests {
             ),
             (&["--admin-email", "admin"], &[], "--admin-email: `admin`"),
             (&["--data-dir="], &[], "--data-dir: the directory is empty"),
+            (
+                &["--rate-limit=0"],
+                &[],
+                "--rate-limit: `0` is not a positive number",
+            ),
             (
                 &[],
                 &[("GATEWAY_URL", "localhost:8000")],

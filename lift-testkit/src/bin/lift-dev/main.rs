@@ -15,6 +15,7 @@ mod banner;
 
 use std::io::{self, Write as _};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use lift_testkit::platform::{FakePlatform, Quirks, SeedUser};
 use tracing_subscriber::EnvFilter;
@@ -100,7 +101,11 @@ async fn serve(options: &Options) -> Result<(), String> {
         .registry_port(options.port(Service::Registry))
         .secret(options.secret.clone())
         .quirks(quirks)
-        .seed_user(admin);
+        .admin(admin);
+    builder = match options.rate_limit {
+        Some(requests) => builder.rate_limit(requests, Duration::from_secs(60)),
+        None => builder.no_rate_limit(),
+    };
     if let Some(dir) = &options.data_dir {
         builder = builder.data_dir(dir.clone());
     }
@@ -112,10 +117,10 @@ async fn serve(options: &Options) -> Result<(), String> {
     let admin_token = platform.admin_token();
     let banner = Banner {
         urls: vec![
-            ("gateway", platform.gateway_url().to_string()),
-            ("auth", platform.auth_url().to_string()),
-            ("memory", platform.memory_url().to_string()),
-            ("registry", platform.registry_url().to_string()),
+            ("gateway", platform.gateway_url().to_owned()),
+            ("auth", platform.auth_url().to_owned()),
+            ("memory", platform.memory_url().to_owned()),
+            ("registry", platform.registry_url().to_owned()),
         ],
         admin_email: &options.admin_email,
         admin_password: &options.admin_password,
