@@ -67,10 +67,16 @@ impl Banner<'_> {
             }
         }
         let _ = writeln!(out, "  export JWT_SECRET={}", self.secret);
-        out.push_str(
-            "\nTry: curl -H \"Authorization: Bearer $TOKEN\" <gateway>/registry/modules\n\
-             Logging each request below. Ctrl-C stops.\n",
+        let gateway = self
+            .urls
+            .iter()
+            .find(|(service, _)| *service == "gateway")
+            .map_or("", |(_, url)| url.trim_end_matches('/'));
+        let _ = writeln!(
+            out,
+            "\nTry: curl -H \"Authorization: Bearer <the token above>\" {gateway}/registry/modules"
         );
+        out.push_str("Logging each request below (stderr). Ctrl-C stops.\n");
         out
     }
 }
@@ -118,5 +124,9 @@ mod tests {
         );
         assert!(banner.contains("export JWT_SECRET=s3cret\n"), "{banner}");
         assert!(!banner.contains("quirks"), "{banner}");
+        assert!(
+            banner.contains("\" http://127.0.0.1:8000/registry/modules\n"),
+            "{banner}"
+        );
     }
 }
