@@ -210,6 +210,7 @@ async fn concurrent_writes_acknowledged_are_on_disk_after_a_restart() {
     let dir = std::env::temp_dir().join(format!("lift-fake-parallel-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let platform = FakePlatform::builder()
+        .no_rate_limit()
         .data_dir(dir.clone())
         .start()
         .await
@@ -219,6 +220,7 @@ async fn concurrent_writes_acknowledged_are_on_disk_after_a_restart() {
     // Act: stop, and start again on the same directory.
     platform.shutdown().await;
     let platform = FakePlatform::builder()
+        .no_rate_limit()
         .data_dir(dir.clone())
         .start()
         .await

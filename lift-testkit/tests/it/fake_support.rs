@@ -74,8 +74,8 @@ pub(crate) async fn sign_up(platform: &FakePlatform, name: &str) -> SignedUp {
     }
 }
 
-/// A tiny module on a free port: `GET /health`; `GET /api/v1/whoami` echoes the path and
-/// the user-context headers it received; `POST /api/v1/notes {"content"}` stores the
+/// A tiny module on a free port: `GET /health`; `GET /api/v1/whoami` (and any path without
+/// a route) echoes the path and the user-context headers it received; `POST /api/v1/notes {"content"}` stores the
 /// content in memory *as its caller* (the token the gateway passed on) and answers the
 /// memory id with the context headers.
 pub(crate) async fn notes_module(platform: &FakePlatform) -> String {
@@ -84,7 +84,8 @@ pub(crate) async fn notes_module(platform: &FakePlatform) -> String {
         .route("/health", get(|| async { Json(json!({"status": "healthy", "module": "notes", "timestamp": "2026-12-01T10:00:00"})) }))
         .route("/api/v1/whoami", get(whoami))
         .route("/api/v1/notes", post(note))
-        .fallback(|uri: Uri| async move { (StatusCode::NOT_FOUND, Json(json!({"detail": format!("no route {uri}")}))) })
+        // Any other path (`//api/v1/whoami` from a quirky gateway included) echoes too.
+        .fallback(whoami)
         .with_state(client);
     serve(app).await
 }
