@@ -319,3 +319,33 @@ async fn an_organisation_calling_memory_directly_sees_only_its_own_memories() {
     assert_eq!(other.count, 0, "{other:?}");
     assert_eq!(own.count, 1, "{own:?}");
 }
+
+#[tokio::test]
+async fn the_rate_limit_answers_429_and_with_the_quirk_a_text_500_but_never_on_health() {
+    for (quirks, status) in [(Quirks::default(), 429), (Quirks::reference(), 500)] {
+        // Arrange: two requests a minute.
+        let platform = FakePlatform::builder()
+            .quirks(quirks)
+            .rate_limit(2, std::time::Duration::from_secs(60))
+            .start()
+            .await
+            .unwrap();
+        let http = reqwest::Client::new();
+        let root = format!("{}/", gateway(&platform));
+
+        // Act
+        let mut statuses = Vec::new();
+        for _ in 0..3 {
+            statuses.push(http.get(&root).send().await.unwrap().status().as_u16());
+        }
+        let health = http
+            .get(format!("{}/health", gateway(&platform)))
+            .send()
+            .await
+            .unwrap();
+
+        // Assert
+        assert_eq!(statuses, [200, 200, status], "{quirks:?}");
+        assert_eq!(health.status(), 200, "{quirks:?}");
+    }
+}
