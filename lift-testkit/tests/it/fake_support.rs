@@ -25,11 +25,7 @@ pub(crate) async fn platform() -> FakePlatform {
 
 /// The gateway's URL without a trailing slash.
 pub(crate) fn gateway(platform: &FakePlatform) -> String {
-    platform
-        .gateway_url()
-        .to_string()
-        .trim_end_matches('/')
-        .to_owned()
+    platform.gateway_url().trim_end_matches('/').to_owned()
 }
 
 /// A client through the gateway with no credentials (register, login).
