@@ -403,3 +403,28 @@ fn lift_dev_help_lists_every_flag_and_variable() {
         assert!(help.contains(word), "{word} missing from:\n{help}");
     }
 }
+
+#[test]
+fn lift_dev_exits_1_naming_the_port_when_a_port_is_taken() {
+    // Arrange: the gateway's port is already bound.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+
+    // Act
+    let output = run_to_exit(
+        &[
+            "--gateway-port",
+            &port,
+            "--auth-port=0",
+            "--memory-port=0",
+            "--registry-port=0",
+        ],
+        &[],
+    );
+
+    // Assert
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&port), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
