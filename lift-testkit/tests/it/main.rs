@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used, reason = "tests")]
 
 mod auth;
+mod fake_gateway;
+mod fake_platform;
 mod gateway;
 mod harness;
 mod memory;
