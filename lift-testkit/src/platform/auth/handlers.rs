@@ -19,6 +19,10 @@ use crate::mocks::{envelope, naive_utc_now, uuid4};
 const EXPIRES_IN: u64 = 24 * 3600;
 
 /// The auth service's routes, as the service itself sees them (no `/auth` prefix).
+#[allow(
+    dead_code,
+    reason = "the platform core (FakePlatform, lift-dev) composes it"
+)]
 pub(crate) fn router(state: Arc<AuthState>) -> Router {
     Router::new()
         .route("/", get(root))
@@ -128,16 +132,17 @@ async fn register(State(state): State<Arc<AuthState>>, body: Bytes) -> Response 
     let [email, password, username, full_name] =
         match fields(&body, ["email", "password", "username", "full_name"]) {
             Ok(fields) => fields,
-            Err(refusal) => return refusal,
+            Err(refusal) => return *refusal,
         };
     if let Err(refusal) = check_email(&email) {
-        return refusal;
+        return *refusal;
     }
     // Cheap refusals before the (deliberately slow) hash; checked again when saving.
     if let Some(taken) = taken(&state.users_snapshot(), &email, &username) {
         return detail(400, taken);
     }
-    let Ok(Ok(password_hash)) = tokio::task::spawn_blocking(move || password::hash(&password)).await
+    let Ok(Ok(password_hash)) =
+        tokio::task::spawn_blocking(move || password::hash(&password)).await
     else {
         return detail(500, "Registration failed");
     };
@@ -158,22 +163,31 @@ async fn register(State(state): State<Arc<AuthState>>, body: Bytes) -> Response 
     };
     let saving = Arc::clone(&state);
     let committed = tokio::task::spawn_blocking(move || {
-        saving.commit(|users| match taken(users, &record.email, &record.username) {
-            Some(taken) => Err(taken),
-            None => {
-                users.push(record.clone());
-                Ok(record)
-            }
-        })
+        saving.commit(
+            |users| match taken(users, &record.email, &record.username) {
+                Some(taken) => Err(taken),
+                None => {
+                    users.push(record.clone());
+                    Ok(record)
+                }
+            },
+        )
     })
     .await;
     match committed {
         Ok(Ok(user)) => {
             let stamp = user.created_at.clone();
-            token_answer(&state, &user, "User registered successfully", "created_at", stamp)
+            token_answer(
+                &state,
+                &user,
+                "User registered successfully",
+                "created_at",
+                stamp,
+            )
         }
         Ok(Err(Refused::Change(taken))) => detail(400, taken),
-        Ok(Err(Refused::Store(_))) | Err(_) => detail(500, "Registration failed"),
+        Ok(Err(Refused::Store(err))) => not_saved(&err, "Registration failed"),
+        Err(_) => detail(500, "Registration failed"),
     }
 }
 
@@ -182,10 +196,10 @@ async fn register(State(state): State<Arc<AuthState>>, body: Bytes) -> Response 
 async fn login(State(state): State<Arc<AuthState>>, body: Bytes) -> Response {
     let [email, password] = match fields(&body, ["email", "password"]) {
         Ok(fields) => fields,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     if let Err(refusal) = check_email(&email) {
-        return refusal;
+        return *refusal;
     }
     let Some(user) = state.find(|user| user.email == email) else {
         return detail(401, "Invalid credentials");
@@ -215,7 +229,8 @@ async fn login(State(state): State<Arc<AuthState>>, body: Bytes) -> Response {
     match committed {
         Ok(Ok(user)) => token_answer(&state, &user, "Login successful", "last_login", now),
         Ok(Err(Refused::Change(refusal))) => detail(401, refusal),
-        Ok(Err(Refused::Store(_))) | Err(_) => detail(500, "Login failed"),
+        Ok(Err(Refused::Store(err))) => not_saved(&err, "Login failed"),
+        Err(_) => detail(500, "Login failed"),
     }
 }
 
@@ -223,7 +238,7 @@ async fn login(State(state): State<Arc<AuthState>>, body: Bytes) -> Response {
 async fn verify(State(state): State<Arc<AuthState>>, headers: HeaderMap) -> Response {
     let user = match bearer_user(&state, &headers) {
         Ok(found) => found,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     let (user, claims) = user;
     let data = json!({ "valid": true, "user": user.public(), "claims": claims });
@@ -234,7 +249,7 @@ async fn verify(State(state): State<Arc<AuthState>>, headers: HeaderMap) -> Resp
 async fn refresh(State(state): State<Arc<AuthState>>, headers: HeaderMap) -> Response {
     let (user, _) = match bearer_user(&state, &headers) {
         Ok(found) => found,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     let data = json!({
         "access_token": state.issue_token(&user),
@@ -248,25 +263,28 @@ async fn refresh(State(state): State<Arc<AuthState>>, headers: HeaderMap) -> Res
 /// without credentials, 403 `Invalid authentication credentials` for another scheme), then
 /// the token (401 `Invalid or expired token`) and its user (401 `User not found or
 /// inactive`).
-fn bearer_user(state: &AuthState, headers: &HeaderMap) -> Result<(UserRecord, Value), Response> {
+fn bearer_user(
+    state: &AuthState,
+    headers: &HeaderMap,
+) -> Result<(UserRecord, Value), Box<Response>> {
     let value = headers
         .get(AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .unwrap_or_default();
     let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
     if scheme.is_empty() || token.is_empty() {
-        return Err(detail(403, "Not authenticated"));
+        return Err(Box::new(detail(403, "Not authenticated")));
     }
     if !scheme.eq_ignore_ascii_case("bearer") {
-        return Err(detail(403, "Invalid authentication credentials"));
+        return Err(Box::new(detail(403, "Invalid authentication credentials")));
     }
     let claims = state
         .verifier()
         .verify(token.trim())
-        .map_err(|_| detail(401, "Invalid or expired token"))?;
+        .map_err(|_| Box::new(detail(401, "Invalid or expired token")))?;
     let user = state
         .find(|user| user.id == claims.sub && user.is_active)
-        .ok_or_else(|| detail(401, "User not found or inactive"))?;
+        .ok_or_else(|| Box::new(detail(401, "User not found or inactive")))?;
     Ok((user, serde_json::to_value(&claims).unwrap_or(Value::Null)))
 }
 
@@ -304,9 +322,9 @@ fn token_answer(
 /// The string fields `names` of a JSON object body, or FastAPI's 422 for what is wrong
 /// (the platform validates requests before they get here; this is the service's own
 /// guard, so no input makes it misbehave).
-fn fields<const N: usize>(body: &[u8], names: [&str; N]) -> Result<[String; N], Response> {
+fn fields<const N: usize>(body: &[u8], names: [&str; N]) -> Result<[String; N], Box<Response>> {
     let parsed: Value = serde_json::from_slice(body).map_err(|err| {
-        unprocessable(vec![json!({
+        unprocessable(&[json!({
             "type": "json_invalid",
             "loc": ["body", err.column()],
             "msg": "JSON decode error",
@@ -315,7 +333,7 @@ fn fields<const N: usize>(body: &[u8], names: [&str; N]) -> Result<[String; N], 
         })])
     })?;
     let Value::Object(object) = &parsed else {
-        return Err(unprocessable(vec![json!({
+        return Err(unprocessable(&[json!({
             "type": "model_attributes_type",
             "loc": ["body"],
             "msg": "Input should be a valid dictionary or object to extract fields from",
@@ -347,13 +365,13 @@ fn fields<const N: usize>(body: &[u8], names: [&str; N]) -> Result<[String; N], 
     if problems.is_empty() {
         Ok(values)
     } else {
-        Err(unprocessable(problems))
+        Err(unprocessable(&problems))
     }
 }
 
 /// Pydantic's `EmailStr` in its simplest form: one `@`, something before it, a dotted
 /// domain after it.
-fn check_email(email: &str) -> Result<(), Response> {
+fn check_email(email: &str) -> Result<(), Box<Response>> {
     let reason = match email.split_once('@') {
         None => "The email address is not valid. It must have exactly one @-sign.",
         Some((_, domain)) if domain.contains('@') => {
@@ -363,12 +381,14 @@ fn check_email(email: &str) -> Result<(), Response> {
         Some((_, domain)) if !domain.contains('.') || domain.starts_with('.') => {
             "The part after the @-sign is not valid. It should have a period."
         }
-        Some((local, domain)) if local.contains(char::is_whitespace) || domain.contains(char::is_whitespace) => {
+        Some((local, domain))
+            if local.contains(char::is_whitespace) || domain.contains(char::is_whitespace) =>
+        {
             "The email address contains invalid characters."
         }
         Some(_) => return Ok(()),
     };
-    Err(unprocessable(vec![json!({
+    Err(unprocessable(&[json!({
         "type": "value_error",
         "loc": ["body", "email"],
         "msg": format!("value is not a valid email address: {reason}"),
@@ -377,8 +397,15 @@ fn check_email(email: &str) -> Result<(), Response> {
     })]))
 }
 
-fn unprocessable(detail: Vec<Value>) -> Response {
-    answer(422, &json!({ "detail": detail }))
+/// The 500 of a change the store could not save, the error on stderr for whoever runs the
+/// platform.
+fn not_saved(err: &std::io::Error, message: &str) -> Response {
+    eprintln!("lift-testkit fake auth: users not saved: {err}");
+    detail(500, message)
+}
+
+fn unprocessable(detail: &[Value]) -> Box<Response> {
+    Box::new(answer(422, &json!({ "detail": detail })))
 }
 
 fn detail(status: u16, detail: &str) -> Response {

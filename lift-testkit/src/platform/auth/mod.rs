@@ -21,6 +21,10 @@ use self::user::{UserRecord, aware_utc_now};
 use super::store::Durable;
 use crate::mocks::uuid4;
 
+#[allow(
+    unused_imports,
+    reason = "the platform core (FakePlatform, lift-dev) serves it"
+)]
 pub(crate) use self::handlers::router;
 
 /// The collection users are saved in.
@@ -28,6 +32,10 @@ const USERS: &str = "users";
 
 /// The auth service's state: the users (saved through the store before any answer that
 /// reports a change), the seeded accounts reset restores, and what signs and checks tokens.
+#[allow(
+    dead_code,
+    reason = "the platform core (FakePlatform, lift-dev) composes it"
+)]
 pub(crate) struct AuthState {
     store: Arc<dyn Durable>,
     issuer: TokenIssuer,
@@ -44,7 +52,7 @@ pub(crate) struct AuthState {
 pub(crate) enum Refused<E> {
     /// The change itself refused (a duplicate, an unknown user…).
     Change(E),
-    /// The store could not save it; nothing changed.
+    /// The store could not save it (the error); nothing changed.
     Store(io::Error),
 }
 
@@ -61,6 +69,10 @@ impl AuthState {
     ///
     /// When the saved users cannot be read or are not a list of users, when a seed
     /// password cannot be hashed, or when the store cannot save.
+    #[allow(
+        dead_code,
+        reason = "the platform core (FakePlatform, lift-dev) composes it"
+    )]
     pub(crate) fn open(
         store: Arc<dyn Durable>,
         secret: &str,
@@ -117,6 +129,10 @@ impl AuthState {
     /// Back to the seeded start: the seed users only, as `open` left them. Saved first;
     /// when the store fails, the users in memory are reset all the same (a test asked for
     /// it) and the next successful save persists them.
+    #[allow(
+        dead_code,
+        reason = "the platform core (FakePlatform, lift-dev) composes it"
+    )]
     pub(crate) fn reset(&self) {
         let mut users = self.lock();
         if let Ok(json) = to_json(&self.seeded) {
@@ -129,6 +145,10 @@ impl AuthState {
     /// A token for `user`, as the reference issues one: `sub` the user id, `org_id`, e-mail,
     /// roles with their default permissions, `memory_context` `org_{org_id}_context`, tier,
     /// integer `exp`/`iat` 24 hours apart.
+    #[allow(
+        dead_code,
+        reason = "the platform core (FakePlatform, lift-dev) composes it"
+    )]
     pub(crate) fn issue_token(&self, user: &UserRecord) -> String {
         let claims = self
             .issuer
@@ -141,6 +161,10 @@ impl AuthState {
     }
 
     /// A token for the user with `email`, if there is one.
+    #[allow(
+        dead_code,
+        reason = "the platform core (FakePlatform, lift-dev) composes it"
+    )]
     pub(crate) fn token_for(&self, email: &str) -> Option<String> {
         let user = self.lock().iter().find(|user| user.email == email).cloned();
         user.map(|user| self.issue_token(&user))
@@ -148,6 +172,10 @@ impl AuthState {
 
     /// A token for the first user with the `admin` role (the seeded admin, unless it was
     /// replaced), if there is one.
+    #[allow(
+        dead_code,
+        reason = "the platform core (FakePlatform, lift-dev) composes it"
+    )]
     pub(crate) fn admin_token(&self) -> Option<String> {
         let admin = self
             .lock()
@@ -159,6 +187,10 @@ impl AuthState {
 
     /// The users as the service answers them (`id`, `email`, `username`, `full_name`,
     /// `is_active`, `is_verified`), plus `org_id` and `roles`; never a password or hash.
+    #[allow(
+        dead_code,
+        reason = "the platform core (FakePlatform, lift-dev) composes it"
+    )]
     pub(crate) fn users(&self) -> Vec<Value> {
         self.lock()
             .iter()
@@ -219,7 +251,11 @@ fn seed_record(seed: SeedUser) -> io::Result<UserRecord> {
         username: seed.username,
         full_name: seed.full_name,
         password_hash,
-        roles: seed.roles.iter().map(|role| role.as_str().to_owned()).collect(),
+        roles: seed
+            .roles
+            .iter()
+            .map(|role| role.as_str().to_owned())
+            .collect(),
         subscription_tier: seed.tier.as_str().to_owned(),
         is_active: true,
         is_verified: seed.is_verified,

@@ -37,8 +37,11 @@ pub(crate) fn hash(password: &str) -> Result<String, argon2::password_hash::Erro
 /// Whether `password` matches the PHC string `phc` (`false` for a malformed `phc`).
 /// Blocking: call it off the async executor.
 pub(crate) fn verify(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc)
-        .is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(phc).is_ok_and(|parsed| {
+        argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 #[cfg(test)]

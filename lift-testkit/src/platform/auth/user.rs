@@ -27,7 +27,10 @@ pub(crate) struct UserRecord {
 impl UserRecord {
     /// The roles as lift-auth's type.
     pub(crate) fn roles(&self) -> Vec<Role> {
-        self.roles.iter().map(|role| Role::from(role.as_str())).collect()
+        self.roles
+            .iter()
+            .map(|role| Role::from(role.as_str()))
+            .collect()
     }
 
     /// The tier as lift-auth's type.
