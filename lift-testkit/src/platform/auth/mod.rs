@@ -1,7 +1,9 @@
 //! The fake platform's auth service (contract §3): register, log in, verify and refresh,
 //! with real HS256 tokens from the shared secret and argon2-hashed passwords.
 
+mod body;
 mod handlers;
+mod info;
 mod password;
 mod seed;
 mod user;
@@ -206,6 +208,11 @@ impl AuthState {
     /// The verifier of the tokens this service issues.
     pub(crate) fn verifier(&self) -> &TokenVerifier {
         &self.verifier
+    }
+
+    /// How many users there are.
+    pub(crate) fn user_count(&self) -> usize {
+        self.lock().len()
     }
 
     /// A copy of the users.
