@@ -11,7 +11,8 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use super::body::{check_email, fields};
-use super::info::{causal_capabilities, health, health_detailed, ready, root};
+use super::causal::{causal_capabilities, causal_permissions};
+use super::info::{health, health_detailed, ready, root};
 use super::user::{UserRecord, aware_utc_now};
 use super::{AuthState, Refused, password};
 use crate::mocks::{envelope, uuid4};
@@ -32,6 +33,7 @@ pub(crate) fn router(state: Arc<AuthState>) -> Router {
         .route("/ready", get(ready))
         .route("/health/detailed", get(health_detailed))
         .route("/causal/capabilities", get(causal_capabilities))
+        .route("/causal/permissions/{user_id}", get(causal_permissions))
         .route("/register", post(register))
         .route("/login", post(login))
         .route("/verify", post(verify))
@@ -180,7 +182,7 @@ async fn refresh(State(state): State<Arc<AuthState>>, headers: HeaderMap) -> Res
 /// without credentials, 403 `Invalid authentication credentials` for another scheme), then
 /// the token (401 `Invalid or expired token`) and its user (401 `User not found or
 /// inactive`).
-fn bearer_user(
+pub(super) fn bearer_user(
     state: &AuthState,
     headers: &HeaderMap,
 ) -> Result<(UserRecord, Value), Box<Response>> {

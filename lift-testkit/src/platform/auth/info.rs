@@ -1,5 +1,5 @@
-//! The auth service's informational routes: `/`, `/health`, `/ready`, `/health/detailed`
-//! and `/causal/capabilities`, shaped like the captures.
+//! The auth service's informational routes: `/`, `/health`, `/ready` and
+//! `/health/detailed`, shaped like the captures.
 
 use std::sync::Arc;
 
@@ -63,37 +63,4 @@ pub(super) async fn health_detailed(State(state): State<Arc<AuthState>>) -> Resp
             "uptime": state.started.elapsed().as_secs_f64(),
         }),
     )
-}
-
-pub(super) async fn causal_capabilities() -> Response {
-    let tier = |experiments: i64, points: i64, platforms: &[&str], advanced: bool| {
-        json!({
-            "max_experiments": experiments,
-            "max_data_points": points,
-            "allowed_platforms": platforms,
-            "advanced_methods": advanced,
-        })
-    };
-    let data = json!({
-        "permission_levels": ["read", "write", "experiment", "model", "optimize", "export", "admin"],
-        "data_scopes": {
-            "platforms": ["meta", "google", "klaviyo", "custom"],
-            "time_ranges": ["1d", "7d", "30d", "90d", "custom"],
-            "data_types": ["campaigns", "ad_sets", "ads", "audiences", "creatives"],
-        },
-        "subscription_tiers": {
-            "free": tier(5, 10_000, &["meta", "google"], false),
-            "pro": tier(50, 100_000, &["meta", "google", "klaviyo"], true),
-            "enterprise": tier(-1, -1, &["meta", "google", "klaviyo", "custom"], true),
-        },
-        "available_methods": [
-            "difference_in_differences",
-            "instrumental_variables",
-            "synthetic_control",
-            "causal_discovery",
-            "propensity_score_matching",
-            "regression_discontinuity",
-        ],
-    });
-    answer(200, &envelope("Causal capabilities retrieved", data))
 }

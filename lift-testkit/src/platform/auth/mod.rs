@@ -2,6 +2,7 @@
 //! with real HS256 tokens from the shared secret and argon2-hashed passwords.
 
 mod body;
+mod causal;
 mod handlers;
 mod info;
 mod password;

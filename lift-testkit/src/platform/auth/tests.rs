@@ -124,6 +124,27 @@ async fn register_login_verify_and_refresh_give_real_tokens_of_the_shared_secret
     assert_eq!(verified.user.unwrap().id, user.id);
     assert_eq!(verified.claims.unwrap()["sub"], json!(user.id));
 
+    let own = auth
+        .causal_permissions(token.expose(), &user.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        (own.user_id.as_deref(), own.roles.as_slice()),
+        (Some(user.id.as_str()), &["user".to_owned()][..])
+    );
+    assert!(own.standard_permissions.iter().any(|p| p == "memory:write"));
+    assert_eq!(
+        own.causal_permissions["permissions"],
+        json!(["causal:read"])
+    );
+    let capabilities = auth.causal_capabilities().await.unwrap();
+    assert!(
+        capabilities
+            .available_methods
+            .iter()
+            .any(|m| m == "synthetic_control")
+    );
+
     let refreshed = auth.refresh(token.expose()).await.unwrap();
     assert!(refreshed.user.is_none());
     assert_eq!(refreshed.expires_in_secs, Some(86_400));
@@ -287,6 +308,23 @@ async fn the_seeded_admin_is_the_references_and_can_be_overridden() {
     let claims = verifier.verify(admin.access_token.expose()).unwrap();
     assert_eq!(claims.roles, [Role::User, Role::Admin]);
     assert_eq!(claims.subscription_tier, SubscriptionTier::Enterprise);
+    let ana = client(&url).register(&ana()).await.unwrap();
+    let ana_id = ana.user.unwrap().id;
+    let admin_token = admin.access_token.expose();
+    let seen = client(&url)
+        .causal_permissions(admin_token, &ana_id)
+        .await
+        .unwrap();
+    assert_eq!(seen.subscription_tier.as_deref(), Some("free"));
+    let ana_token = ana.access_token.expose();
+    assert_eq!(
+        refusal(client(&url).causal_permissions(ana_token, &user.id).await),
+        (403, "Access denied".into())
+    );
+    assert_eq!(
+        refusal(client(&url).causal_permissions(admin_token, "nobody").await),
+        (404, "User not found".into())
+    );
     let printed = verifier.verify(&state.admin_token().unwrap()).unwrap();
     assert_eq!(
         (printed.sub, printed.roles),
