@@ -47,10 +47,22 @@ mod tests {
 
     #[test]
     fn an_empty_path_gets_its_slash_only_under_the_quirk() {
-        assert_eq!(normalise("HTTP://Example.COM:80", true).unwrap(), "http://example.com/");
-        assert_eq!(normalise("http://example.com:80", false).unwrap(), "http://example.com");
-        assert_eq!(normalise("http://127.0.0.1:9/base", true).unwrap(), "http://127.0.0.1:9/base");
-        assert_eq!(normalise("http://h:9/base/", false).unwrap(), "http://h:9/base/");
+        assert_eq!(
+            normalise("HTTP://Example.COM:80", true).unwrap(),
+            "http://example.com/"
+        );
+        assert_eq!(
+            normalise("http://example.com:80", false).unwrap(),
+            "http://example.com"
+        );
+        assert_eq!(
+            normalise("http://127.0.0.1:9/base", true).unwrap(),
+            "http://127.0.0.1:9/base"
+        );
+        assert_eq!(
+            normalise("http://h:9/base/", false).unwrap(),
+            "http://h:9/base/"
+        );
     }
 
     #[test]
@@ -58,6 +70,9 @@ mod tests {
         let problem = normalise("localhost:9100", false).unwrap_err();
         assert_eq!(problem["type"], "url_scheme");
         assert_eq!(problem["loc"], json!(["body", "base_url"]));
-        assert_eq!(normalise("not a url", false).unwrap_err()["type"], "url_parsing");
+        assert_eq!(
+            normalise("not a url", false).unwrap_err()["type"],
+            "url_parsing"
+        );
     }
 }

@@ -59,7 +59,10 @@ impl Listing {
                 false
             }
         };
-        if let Some(other) = status.as_deref().filter(|status| !STATUSES.contains(status)) {
+        if let Some(other) = status
+            .as_deref()
+            .filter(|status| !STATUSES.contains(status))
+        {
             problems.push(item(
                 "enum",
                 &[json!("query"), json!("status_filter")],
@@ -92,7 +95,11 @@ impl Listing {
         if let Some(field) = &self.sort_by {
             modules.sort_by(|a, b| {
                 let order = compare(a.get(field), b.get(field));
-                if self.descending { order.reverse() } else { order }
+                if self.descending {
+                    order.reverse()
+                } else {
+                    order
+                }
             });
         }
         let total = modules.len() as u64;
@@ -181,9 +188,10 @@ fn compare(a: Option<&Value>, b: Option<&Value>) -> Ordering {
             .partial_cmp(&b.as_f64())
             .unwrap_or(Ordering::Equal),
         (Some(Value::String(a)), Some(Value::String(b))) => a.cmp(b),
-        (Some(a @ (Value::Array(_) | Value::Object(_))), Some(b @ (Value::Array(_) | Value::Object(_)))) => {
-            a.to_string().cmp(&b.to_string())
-        }
+        (
+            Some(a @ (Value::Array(_) | Value::Object(_))),
+            Some(b @ (Value::Array(_) | Value::Object(_))),
+        ) => a.to_string().cmp(&b.to_string()),
         _ => rank(a).cmp(&rank(b)),
     }
 }
@@ -194,10 +202,25 @@ mod tests {
 
     #[test]
     fn out_of_range_values_are_refused_with_pydantic_items() {
-        let problems = Listing::parse(Some("page=0&size=101&sort_order=up&status_filter=bogus")).unwrap_err();
-        let kinds: Vec<_> = problems.iter().map(|problem| problem["type"].as_str().unwrap()).collect();
-        assert_eq!(kinds, ["greater_than_equal", "less_than_equal", "string_pattern_mismatch", "enum"]);
-        assert_eq!(Listing::parse(Some("page=x")).unwrap_err()[0]["type"], "int_parsing");
+        let problems =
+            Listing::parse(Some("page=0&size=101&sort_order=up&status_filter=bogus")).unwrap_err();
+        let kinds: Vec<_> = problems
+            .iter()
+            .map(|problem| problem["type"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "greater_than_equal",
+                "less_than_equal",
+                "string_pattern_mismatch",
+                "enum"
+            ]
+        );
+        assert_eq!(
+            Listing::parse(Some("page=x")).unwrap_err()[0]["type"],
+            "int_parsing"
+        );
     }
 
     #[test]
@@ -207,10 +230,19 @@ mod tests {
             json!({"name": "a", "status": "inactive"}),
             json!({"name": "c", "status": "active"}),
         ];
-        let listing = Listing::parse(Some("size=1&page=2&sort_by=name&sort_order=desc&status_filter=active")).unwrap();
+        let listing = Listing::parse(Some(
+            "size=1&page=2&sort_by=name&sort_order=desc&status_filter=active",
+        ))
+        .unwrap();
         let page = listing.page(modules);
         assert_eq!(page["items"], json!([{"name": "b", "status": "active"}]));
-        assert_eq!((page["total"].as_u64(), page["pages"].as_u64()), (Some(2), Some(2)));
-        assert_eq!((page["has_next"].as_bool(), page["has_prev"].as_bool()), (Some(false), Some(true)));
+        assert_eq!(
+            (page["total"].as_u64(), page["pages"].as_u64()),
+            (Some(2), Some(2))
+        );
+        assert_eq!(
+            (page["has_next"].as_bool(), page["has_prev"].as_bool()),
+            (Some(false), Some(true))
+        );
     }
 }

@@ -13,7 +13,8 @@ use crate::mocks::{naive_utc_now, uuid4};
 pub(crate) const STATUSES: [&str; 4] = ["active", "inactive", "maintenance", "error"];
 
 /// Pydantic's message for a value outside [`STATUSES`].
-pub(crate) const STATUS_MSG: &str = "Input should be 'active', 'inactive', 'maintenance' or 'error'";
+pub(crate) const STATUS_MSG: &str =
+    "Input should be 'active', 'inactive', 'maintenance' or 'error'";
 
 /// A registered module, its fields in the order the reference serialises them.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -64,14 +65,19 @@ pub(crate) enum Body {
 impl Fields {
     /// Reads `bytes` as `kind`: the fields sent (unknown ones dropped, `null` in an update
     /// meaning "unchanged"), or the 422 items of every problem.
-    pub(crate) fn parse(bytes: &[u8], kind: Body, trailing_slash: bool) -> Result<Self, Vec<Value>> {
-        let body: Value = serde_json::from_slice(bytes).map_err(|err| vec![json_invalid(bytes, &err)])?;
+    pub(crate) fn parse(
+        bytes: &[u8],
+        kind: Body,
+        trailing_slash: bool,
+    ) -> Result<Self, Vec<Value>> {
+        let body: Value =
+            serde_json::from_slice(bytes).map_err(|err| vec![json_invalid(bytes, &err)])?;
         let Value::Object(object) = &body else {
             return Err(vec![item(
                 "model_attributes_type",
                 &[json!("body")],
                 "Input should be a valid dictionary or object to extract fields from",
-                body.clone(),
+                body,
                 None,
                 true,
             )]);
@@ -130,7 +136,9 @@ impl Fields {
 
     /// Whether applying these fields to `module` changes where it is probed.
     pub(crate) fn moves(&self, module: &Module) -> bool {
-        self.base_url.as_ref().is_some_and(|url| *url != module.base_url)
+        self.base_url
+            .as_ref()
+            .is_some_and(|url| *url != module.base_url)
             || self
                 .health_endpoint
                 .as_ref()
@@ -152,7 +160,10 @@ impl Fields {
         set(&mut updated.api_prefix, self.api_prefix.as_ref());
         set(&mut updated.features, self.features.as_ref());
         set(&mut updated.permissions, self.permissions.as_ref());
-        set(&mut updated.memory_requirements, self.memory_requirements.as_ref());
+        set(
+            &mut updated.memory_requirements,
+            self.memory_requirements.as_ref(),
+        );
         set(&mut updated.ui_components, self.ui_components.as_ref());
         set(&mut updated.metadata, self.metadata.as_ref());
         set(&mut updated.status, self.status.as_ref());
@@ -208,14 +219,20 @@ impl Reader<'_> {
     fn problem(&mut self, kind: &str, loc: &[Value], msg: &str, input: Value) {
         let mut full = vec![json!("body")];
         full.extend_from_slice(loc);
-        self.problems.push(item(kind, &full, msg, input, None, true));
+        self.problems
+            .push(item(kind, &full, msg, input, None, true));
     }
 
     fn string(&mut self, field: &str, required: bool) -> Option<String> {
         match self.value(field, required)? {
             Value::String(text) => Some(text),
             other => {
-                self.problem("string_type", &[json!(field)], "Input should be a valid string", other);
+                self.problem(
+                    "string_type",
+                    &[json!(field)],
+                    "Input should be a valid string",
+                    other,
+                );
                 None
             }
         }
@@ -225,7 +242,12 @@ impl Reader<'_> {
         match self.value(field, false)? {
             Value::Array(items) => Some(items),
             other => {
-                self.problem("list_type", &[json!(field)], "Input should be a valid list", other);
+                self.problem(
+                    "list_type",
+                    &[json!(field)],
+                    "Input should be a valid list",
+                    other,
+                );
                 None
             }
         }
@@ -239,7 +261,12 @@ impl Reader<'_> {
                 Value::String(text) => strings.push(text),
                 other => {
                     valid = false;
-                    self.problem("string_type", &[json!(field), json!(i)], "Input should be a valid string", other);
+                    self.problem(
+                        "string_type",
+                        &[json!(field), json!(i)],
+                        "Input should be a valid string",
+                        other,
+                    );
                 }
             }
         }
@@ -250,7 +277,12 @@ impl Reader<'_> {
         match self.value(field, false)? {
             Value::Object(object) => Some(object),
             other => {
-                self.problem("dict_type", &[json!(field)], "Input should be a valid dictionary", other);
+                self.problem(
+                    "dict_type",
+                    &[json!(field)],
+                    "Input should be a valid dictionary",
+                    other,
+                );
                 None
             }
         }
@@ -262,7 +294,12 @@ impl Reader<'_> {
         for (i, value) in items.iter().enumerate() {
             if !value.is_object() {
                 valid = false;
-                self.problem("dict_type", &[json!(field), json!(i)], "Input should be a valid dictionary", value.clone());
+                self.problem(
+                    "dict_type",
+                    &[json!(field), json!(i)],
+                    "Input should be a valid dictionary",
+                    value.clone(),
+                );
             }
         }
         valid.then_some(items)
@@ -278,7 +315,12 @@ impl Reader<'_> {
                 }
             },
             other => {
-                self.problem("url_type", &[json!("base_url")], "URL input should be a string or URL", other);
+                self.problem(
+                    "url_type",
+                    &[json!("base_url")],
+                    "URL input should be a string or URL",
+                    other,
+                );
                 None
             }
         }

@@ -24,7 +24,10 @@ type Registry = State<Arc<RegistryState>>;
 /// The registry's routes, on `state`: `/`, `/health`, `/ready`, `/modules`,
 /// `/modules/{id}`, `/modules/{id}/health` and `/health-summary`; anything else is
 /// FastAPI's `404 {"detail":"Not Found"}` (or `405` for a known path).
-#[allow(dead_code, reason = "the platform core composes the services; its branch wires this in")]
+#[allow(
+    dead_code,
+    reason = "the platform core composes the services; its branch wires this in"
+)]
 pub(crate) fn router(state: Arc<RegistryState>) -> Router {
     Router::new()
         .route("/", get(root))
