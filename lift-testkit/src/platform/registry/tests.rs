@@ -22,7 +22,7 @@ use crate::platform::Quirks;
 use crate::platform::store::{DataDir, Durable, InMemory};
 
 /// The registry on `store`, served on 127.0.0.1: its state and URL.
-async fn serve(store: Arc<dyn Durable>, quirks: Quirks) -> (Arc<RegistryState>, String) {
+pub(super) async fn serve(store: Arc<dyn Durable>, quirks: Quirks) -> (Arc<RegistryState>, String) {
     let state = Arc::new(RegistryState::open(store, quirks, reqwest::Client::new()).unwrap());
     let url = listen(super::router(Arc::clone(&state))).await;
     (state, url)
@@ -36,7 +36,7 @@ async fn listen(router: axum::Router) -> String {
 }
 
 /// A module: `/health` answers 200 JSON, `/down` a 503, `/text` a 200 that is not JSON.
-async fn module_server() -> String {
+pub(super) async fn module_server() -> String {
     listen(
         axum::Router::new()
             .route(
@@ -564,4 +564,67 @@ async fn bad_input_gets_fastapi_errors_never_a_500() {
     );
     let info = client(&url, [Role::User]).info().await.unwrap();
     assert_eq!(info.registered_modules, Some(0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_writes_lose_nothing() {
+    let dir = std::env::temp_dir().join(format!(
+        "lift-fake-registry-concurrent-{}-{}",
+        std::process::id(),
+        fastrand::u64(..)
+    ));
+    let module = module_server().await;
+    let (state, url) = serve(Arc::new(DataDir::open(&dir).unwrap()), Quirks::default()).await;
+    let admin = client(&url, [Role::Admin]);
+    let registrations = (0..16).map(|i| {
+        let admin = admin.clone();
+        let manifest = manifest(&format!("module-{i:02}"), &module);
+        tokio::spawn(async move { admin.register(&manifest).await.unwrap() })
+    });
+    let mut ids = Vec::new();
+    for registration in registrations.collect::<Vec<_>>() {
+        ids.push(registration.await.unwrap().module_id);
+    }
+    let removals: Vec<_> = ids[..4]
+        .iter()
+        .cloned()
+        .map(|id| {
+            let admin = admin.clone();
+            tokio::spawn(async move { admin.unregister(&id).await.unwrap() })
+        })
+        .collect();
+    for removal in removals {
+        assert!(removal.await.unwrap().was_removed());
+    }
+
+    assert_eq!(state.modules().len(), 12);
+    let reloaded = RegistryState::open(
+        Arc::new(DataDir::open(&dir).unwrap()),
+        Quirks::default(),
+        reqwest::Client::new(),
+    )
+    .unwrap();
+    let mut names: Vec<_> = reloaded
+        .modules()
+        .iter()
+        .map(|module| module["name"].as_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    let expected: Vec<_> = ids[4..]
+        .iter()
+        .map(|id| {
+            state
+                .modules()
+                .into_iter()
+                .find(|module| module["id"] == id.as_str())
+                .unwrap()["name"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(names, expected);
+    std::fs::remove_dir_all(dir).unwrap();
 }
