@@ -106,9 +106,10 @@ async fn every_route_answers_with_the_recorded_structure() {
     replay(&url, "08", "", None, None).await;
     replay(&url, "57", "", user, Some(registration.clone())).await;
     let registered = replay(&url, "58", "", admin, Some(registration.clone())).await;
+    let malformed = replay(&url, "61", "", admin, None).await;
+    assert_eq!(malformed["detail"][0]["loc"], json!(["body", 13]));
     let id = registered["data"]["module_id"].as_str().unwrap().to_owned();
     replay(&url, "60", "", admin, None).await;
-    replay(&url, "61", "", admin, None).await;
     replay(&url, "63", "", user, None).await;
     registration["name"] = json!("spoofed-module");
     replay(&url, "62", "", admin, Some(registration)).await;

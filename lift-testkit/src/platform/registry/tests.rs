@@ -485,6 +485,11 @@ async fn bad_input_gets_fastapi_errors_never_a_500() {
         .collect();
     assert_eq!(kinds, ["missing", "missing", "url_scheme", "string_type"]);
     assert_eq!(items[3]["loc"], json!(["body", "features", 0]));
+    let (status, items) = detail(send(reqwest::Method::POST, "/modules", b"").await.unwrap()).await;
+    assert_eq!(
+        (status, &items[0]["loc"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!(["body"]))
+    );
     let (status, items) = detail(
         send(reqwest::Method::POST, "/modules", b"[]")
             .await
