@@ -196,4 +196,6 @@ fn view(module: &Module, health: Option<&Value>) -> Value {
 }
 
 #[cfg(test)]
+mod capture_tests;
+#[cfg(test)]
 mod tests;
