@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, reason = "tests")]
 
 mod auth;
+mod fake_memory;
 mod gateway;
 mod harness;
 mod memory;
