@@ -5,6 +5,7 @@
 mod auth;
 mod fake_gateway;
 mod fake_platform;
+mod fake_memory;
 mod gateway;
 mod harness;
 mod memory;
