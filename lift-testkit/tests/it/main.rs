@@ -4,8 +4,8 @@
 
 mod auth;
 mod fake_gateway;
-mod fake_platform;
 mod fake_memory;
+mod fake_platform;
 mod gateway;
 mod harness;
 mod memory;
