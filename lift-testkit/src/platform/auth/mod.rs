@@ -148,16 +148,11 @@ impl AuthState {
     /// A token for `user`, as the reference issues one: `sub` the user id, `org_id`, e-mail,
     /// roles with their default permissions, `memory_context` `org_{org_id}_context`, tier,
     /// integer `exp`/`iat` 24 hours apart.
-    #[allow(
-        dead_code,
-        reason = "the platform core (FakePlatform, lift-dev) composes it"
-    )]
     pub(crate) fn issue_token(&self, user: &UserRecord) -> String {
-        let claims = self
+        let mut claims = self
             .issuer
             .claims(&user.id, &user.org_id, &user.email)
             .roles(user.roles());
-        let mut claims = claims;
         claims.subscription_tier = user.tier();
         // Signing HS256 claims that serialise to JSON does not fail.
         self.issuer.issue(&claims).unwrap_or_default()
