@@ -196,6 +196,4 @@ fn view(module: &Module, health: Option<&Value>) -> Value {
 }
 
 #[cfg(test)]
-mod capture_tests;
-#[cfg(test)]
 mod tests;

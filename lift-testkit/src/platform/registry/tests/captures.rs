@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
-use super::tests::{module_server, serve};
+use super::{module_server, serve};
 use crate::platform::Quirks;
 use crate::platform::store::InMemory;
 use crate::replay::Capture;

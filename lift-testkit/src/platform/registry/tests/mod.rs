@@ -18,11 +18,13 @@ use lift_registry_client::{
 use serde_json::{Value, json};
 
 use super::RegistryState;
+
+mod captures;
 use crate::platform::Quirks;
 use crate::platform::store::{DataDir, Durable, InMemory};
 
 /// The registry on `store`, served on 127.0.0.1: its state and URL.
-pub(super) async fn serve(store: Arc<dyn Durable>, quirks: Quirks) -> (Arc<RegistryState>, String) {
+async fn serve(store: Arc<dyn Durable>, quirks: Quirks) -> (Arc<RegistryState>, String) {
     let state = Arc::new(RegistryState::open(store, quirks, reqwest::Client::new()).unwrap());
     let url = listen(super::router(Arc::clone(&state))).await;
     (state, url)
@@ -36,7 +38,7 @@ async fn listen(router: axum::Router) -> String {
 }
 
 /// A module: `/health` answers 200 JSON, `/down` a 503, `/text` a 200 that is not JSON.
-pub(super) async fn module_server() -> String {
+async fn module_server() -> String {
     listen(
         axum::Router::new()
             .route(
