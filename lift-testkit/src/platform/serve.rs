@@ -79,16 +79,13 @@ mod tests {
 
     use super::*;
 
+    async fn panics() -> &'static str {
+        panic!("a handler that panics")
+    }
+
     async fn serve_test_router() -> (String, watch::Sender<bool>) {
         let router = Router::new()
-            .route(
-                "/panic",
-                get(|| async {
-                    let nothing: Option<String> = None;
-                    #[allow(clippy::unwrap_used, reason = "the panic under test")]
-                    nothing.unwrap()
-                }),
-            )
+            .route("/panic", get(panics))
             .route("/echo", post(|body: String| async move { body }));
         let bound = bind(IpAddr::V4(Ipv4Addr::LOCALHOST), 0).await.unwrap();
         let (stop, stopped) = watch::channel(false);
