@@ -394,7 +394,7 @@ async fn after_shutdown_nothing_answers() {
 }
 
 #[tokio::test]
-async fn an_unreachable_token_is_refused_by_the_sdk_as_unauthorized() {
+async fn a_token_of_another_secret_is_refused_by_the_sdk_as_unauthorized() {
     let platform = FakePlatform::start().await.unwrap();
     let wrong =
         lift_testkit::tokens::TestTokens::with_secret("a-different-secret-0123456789abcdef")
@@ -409,4 +409,61 @@ async fn an_unreachable_token_is_refused_by_the_sdk_as_unauthorized() {
 
     assert_eq!(err.kind(), ErrorKind::Status);
     assert!(err.is_unauthorized(), "{err:?}");
+}
+
+#[test]
+fn the_platform_and_its_builder_are_send_and_sync() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<FakePlatform>();
+    send_sync::<lift_testkit::platform::FakePlatformBuilder>();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_users_storing_through_the_gateway_lose_nothing() {
+    let platform = FakePlatform::builder()
+        .no_rate_limit()
+        .start()
+        .await
+        .unwrap();
+    let orgs: Vec<String> = (0..4).map(|n| format!("org-{n}")).collect();
+    let mut writers = Vec::new();
+    for org in &orgs {
+        let token = platform.sign(
+            &platform
+                .claims(&format!("user-{org}"), org, "w@example.com")
+                .roles([lift_sdk::Role::User]),
+        );
+        for n in 0..15 {
+            let client = client(&platform, &token);
+            let org = org.clone();
+            writers.push(tokio::spawn(async move {
+                client
+                    .memory()
+                    .store(StoreRequest::new(format!("note {n} of {org}")))
+                    .await
+                    .map(|stored| stored.memory_id)
+            }));
+        }
+    }
+
+    let mut ids = Vec::new();
+    for writer in writers {
+        ids.push(writer.await.unwrap().unwrap());
+    }
+
+    ids.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    ids.dedup();
+    assert_eq!(ids.len(), 60, "every store got its own id");
+    for org in &orgs {
+        let memories = platform.memories(org);
+        assert_eq!(memories.len(), 15, "{org}");
+        let mut contents: Vec<String> = memories
+            .iter()
+            .map(|memory| memory["content"].as_str().unwrap().to_owned())
+            .collect();
+        contents.sort();
+        let mut expected: Vec<String> = (0..15).map(|n| format!("note {n} of {org}")).collect();
+        expected.sort();
+        assert_eq!(contents, expected);
+    }
 }
