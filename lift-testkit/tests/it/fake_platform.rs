@@ -467,3 +467,37 @@ async fn concurrent_users_storing_through_the_gateway_lose_nothing() {
         assert_eq!(contents, expected);
     }
 }
+
+#[tokio::test]
+async fn the_registry_checks_the_user_context_before_the_body_as_the_reference() {
+    let platform = FakePlatform::start().await.unwrap();
+    let http = reqwest::Client::new();
+    let post = |headers: &[(&str, &str)]| {
+        let mut request = http
+            .post(format!("{}/modules", platform.registry_url()))
+            .header("content-type", "application/json")
+            .body("{\"name\": ");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send()
+    };
+
+    let anonymous = post(&[]).await.unwrap();
+    let with_context = post(&[
+        ("x-user-id", "u-1"),
+        ("x-org-id", "o-1"),
+        ("x-user-roles", "admin"),
+    ])
+    .await
+    .unwrap();
+
+    assert_eq!(anonymous.status(), 401);
+    assert_eq!(
+        anonymous.json::<Value>().await.unwrap(),
+        json!({ "detail": "User context required" })
+    );
+    assert_eq!(with_context.status(), 422);
+    let body: Value = with_context.json().await.unwrap();
+    assert_eq!(body["detail"][0]["type"], "json_invalid");
+}
