@@ -501,3 +501,23 @@ async fn the_registry_checks_the_user_context_before_the_body_as_the_reference()
     let body: Value = with_context.json().await.unwrap();
     assert_eq!(body["detail"][0]["type"], "json_invalid");
 }
+
+#[tokio::test]
+async fn a_refused_query_parameter_is_echoed_in_the_422_as_pydantic_does() {
+    let platform = FakePlatform::start().await.unwrap();
+
+    let answer = reqwest::Client::new()
+        .get(format!(
+            "{}/registry/modules?status_filter=bogus",
+            platform.gateway_url()
+        ))
+        .bearer_auth(platform.admin_token())
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(answer.status(), 422);
+    let body: Value = answer.json().await.unwrap();
+    assert_eq!(body["detail"][0]["loc"], json!(["query", "status_filter"]));
+    assert_eq!(body["detail"][0]["input"], "bogus");
+}
