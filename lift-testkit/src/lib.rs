@@ -14,7 +14,8 @@
 //! user; its documentation holds a complete test of a module with the harness, mocks and
 //! tokens.
 //!
-//! The in-process fake platform is still to come.
+//! [`platform`]: the whole platform in-process ([`platform::FakePlatform`]): real auth,
+//! memory, registry and gateway services implementing the intended contract.
 //!
 //! ```
 //! use lift_testkit::openapi::{OpenApi, Service};

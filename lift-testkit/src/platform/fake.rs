@@ -48,8 +48,9 @@ const DRAIN: Duration = Duration::from_secs(5);
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let platform = FakePlatform::start().await?;
 /// let client = LiftClient::new(platform.config().token(platform.admin_token()))?;
-/// let page = client.registry().list().await?;
-/// assert_eq!(page.total, 0);
+/// let insights = client.memory().insights().await?;
+/// assert_eq!(insights.total_memories, 0);
+/// assert!(platform.modules().is_empty());
 /// platform.shutdown().await;
 /// # Ok(()) }
 /// ```

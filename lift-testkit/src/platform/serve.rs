@@ -69,3 +69,98 @@ pub(crate) fn spawn(
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::net::Ipv4Addr;
+
+    use axum::routing::{get, post};
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    async fn panics() -> &'static str {
+        panic!("a handler that panics")
+    }
+
+    async fn serve_test_router() -> (String, watch::Sender<bool>) {
+        let router = Router::new()
+            .route("/panic", get(panics))
+            .route("/echo", post(|body: String| async move { body }));
+        let bound = bind(IpAddr::V4(Ipv4Addr::LOCALHOST), 0).await.unwrap();
+        let (stop, stopped) = watch::channel(false);
+        let router = harden("test", router, Checks::new(None, 16), 16);
+        spawn(bound.listener, router, stopped);
+        (bound.url, stop)
+    }
+
+    /// A chunked POST of `body` to `/echo` (no `Content-Length`): the answer's raw text.
+    async fn chunked_post(url: &str, body: &str) -> String {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+        let address = url.trim_start_matches("http://");
+        let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+        let request = format!(
+            "POST /echo HTTP/1.1\r\nHost: {address}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n{:x}\r\n{body}\r\n0\r\n\r\n",
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        answer
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_a_500_json_and_the_server_keeps_serving() {
+        let (url, _stop) = serve_test_router().await;
+        let http = reqwest::Client::new();
+
+        let panicked = http.get(format!("{url}/panic")).send().await.unwrap();
+        let status = panicked.status();
+        let body: Value = panicked.json().await.unwrap();
+        let echoed = http
+            .post(format!("{url}/echo"))
+            .body("still here")
+            .send()
+            .await
+            .unwrap();
+
+        assert_eq!(status, 500);
+        assert_eq!(body, json!({ "detail": "Internal Server Error" }));
+        assert_eq!(echoed.text().await.unwrap(), "still here");
+    }
+
+    #[tokio::test]
+    async fn bodies_over_the_limit_are_413_announced_or_streamed_and_bare_404s_are_json() {
+        let (url, stop) = serve_test_router().await;
+        let http = reqwest::Client::new();
+
+        let announced = http
+            .post(format!("{url}/echo"))
+            .body("x".repeat(17))
+            .send()
+            .await
+            .unwrap();
+        let streamed = chunked_post(&url, "01234567890123456789").await;
+        let missing = http.get(format!("{url}/nowhere")).send().await.unwrap();
+        let wrong_method = http.get(format!("{url}/echo")).send().await.unwrap();
+
+        assert_eq!(announced.status(), 413);
+        assert_eq!(
+            announced.json::<Value>().await.unwrap(),
+            json!({ "detail": "Request body too large" })
+        );
+        assert!(streamed.starts_with("HTTP/1.1 413"), "{streamed}");
+        assert_eq!(missing.status(), 404);
+        assert_eq!(
+            missing.json::<Value>().await.unwrap(),
+            json!({ "detail": "Not Found" })
+        );
+        assert_eq!(wrong_method.status(), 405);
+        assert_eq!(
+            wrong_method.json::<Value>().await.unwrap(),
+            json!({ "detail": "Method Not Allowed" })
+        );
+        stop.send(true).unwrap();
+    }
+}

@@ -92,7 +92,7 @@ pub(crate) async fn check_request(
             if violations.iter().any(|violation| violation.refused) {
                 return errors::json(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    unprocessable_body(&violations, &bytes),
+                    unprocessable_body(&violations, &bytes, query),
                 );
             }
         }

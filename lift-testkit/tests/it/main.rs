@@ -4,6 +4,9 @@
 
 mod auth;
 mod fake_flows;
+mod fake_gateway;
+mod fake_memory;
+mod fake_platform;
 mod fake_robustness;
 mod fake_shapes;
 mod fake_support;

@@ -1,7 +1,10 @@
 //! The fake platform's auth service (contract §3): register, log in, verify and refresh,
 //! with real HS256 tokens from the shared secret and argon2-hashed passwords.
 
+mod body;
+mod causal;
 mod handlers;
+mod info;
 mod password;
 mod seed;
 mod user;
@@ -21,6 +24,10 @@ use self::user::{UserRecord, aware_utc_now};
 use super::store::Durable;
 use crate::mocks::uuid4;
 
+#[allow(
+    unused_imports,
+    reason = "the platform core (FakePlatform, lift-dev) serves it"
+)]
 pub(crate) use self::handlers::router;
 
 /// The collection users are saved in.
@@ -28,6 +35,10 @@ const USERS: &str = "users";
 
 /// The auth service's state: the users (saved through the store before any answer that
 /// reports a change), the seeded accounts reset restores, and what signs and checks tokens.
+#[allow(
+    dead_code,
+    reason = "the platform core (FakePlatform, lift-dev) composes it"
+)]
 pub(crate) struct AuthState {
     store: Arc<dyn Durable>,
     issuer: TokenIssuer,
@@ -44,7 +55,7 @@ pub(crate) struct AuthState {
 pub(crate) enum Refused<E> {
     /// The change itself refused (a duplicate, an unknown user…).
     Change(E),
-    /// The store could not save it; nothing changed.
+    /// The store could not save it (the error); nothing changed.
     Store(io::Error),
 }
 
@@ -61,6 +72,10 @@ impl AuthState {
     ///
     /// When the saved users cannot be read or are not a list of users, when a seed
     /// password cannot be hashed, or when the store cannot save.
+    #[allow(
+        dead_code,
+        reason = "the platform core (FakePlatform, lift-dev) composes it"
+    )]
     pub(crate) fn open(
         store: Arc<dyn Durable>,
         secret: &str,
@@ -117,6 +132,10 @@ impl AuthState {
     /// Back to the seeded start: the seed users only, as `open` left them. Saved first;
     /// when the store fails, the users in memory are reset all the same (a test asked for
     /// it) and the next successful save persists them.
+    #[allow(
+        dead_code,
+        reason = "the platform core (FakePlatform, lift-dev) composes it"
+    )]
     pub(crate) fn reset(&self) {
         let mut users = self.lock();
         if let Ok(json) = to_json(&self.seeded) {
@@ -130,17 +149,20 @@ impl AuthState {
     /// roles with their default permissions, `memory_context` `org_{org_id}_context`, tier,
     /// integer `exp`/`iat` 24 hours apart.
     pub(crate) fn issue_token(&self, user: &UserRecord) -> String {
-        let claims = self
+        let mut claims = self
             .issuer
             .claims(&user.id, &user.org_id, &user.email)
             .roles(user.roles());
-        let mut claims = claims;
         claims.subscription_tier = user.tier();
         // Signing HS256 claims that serialise to JSON does not fail.
         self.issuer.issue(&claims).unwrap_or_default()
     }
 
     /// A token for the user with `email`, if there is one.
+    #[allow(
+        dead_code,
+        reason = "the platform core (FakePlatform, lift-dev) composes it"
+    )]
     pub(crate) fn token_for(&self, email: &str) -> Option<String> {
         let user = self.lock().iter().find(|user| user.email == email).cloned();
         user.map(|user| self.issue_token(&user))
@@ -148,6 +170,10 @@ impl AuthState {
 
     /// A token for the first user with the `admin` role (the seeded admin, unless it was
     /// replaced), if there is one.
+    #[allow(
+        dead_code,
+        reason = "the platform core (FakePlatform, lift-dev) composes it"
+    )]
     pub(crate) fn admin_token(&self) -> Option<String> {
         let admin = self
             .lock()
@@ -159,6 +185,10 @@ impl AuthState {
 
     /// The users as the service answers them (`id`, `email`, `username`, `full_name`,
     /// `is_active`, `is_verified`), plus `org_id` and `roles`; never a password or hash.
+    #[allow(
+        dead_code,
+        reason = "the platform core (FakePlatform, lift-dev) composes it"
+    )]
     pub(crate) fn users(&self) -> Vec<Value> {
         self.lock()
             .iter()
@@ -174,6 +204,11 @@ impl AuthState {
     /// The verifier of the tokens this service issues.
     pub(crate) fn verifier(&self) -> &TokenVerifier {
         &self.verifier
+    }
+
+    /// How many users there are.
+    pub(crate) fn user_count(&self) -> usize {
+        self.lock().len()
     }
 
     /// A copy of the users.

@@ -110,7 +110,8 @@ async fn register_login_verify_and_refresh_give_real_tokens_of_the_shared_secret
     let iat = claims.iat.unwrap().as_secs();
     assert_eq!(claims.exp.as_secs() - iat, 86_400);
 
-    let login = auth.login("ana@example.com", "s3cret!").await.unwrap();
+    // Pydantic's EmailStr normalises the domain to lower case.
+    let login = auth.login("ana@EXAMPLE.com", "s3cret!").await.unwrap();
     let logged_in = login.user.unwrap();
     assert_eq!(logged_in.id, user.id);
     assert!(logged_in.last_login.is_some() && logged_in.created_at.is_none());
@@ -122,6 +123,27 @@ async fn register_login_verify_and_refresh_give_real_tokens_of_the_shared_secret
     assert!(verified.valid);
     assert_eq!(verified.user.unwrap().id, user.id);
     assert_eq!(verified.claims.unwrap()["sub"], json!(user.id));
+
+    let own = auth
+        .causal_permissions(token.expose(), &user.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        (own.user_id.as_deref(), own.roles.as_slice()),
+        (Some(user.id.as_str()), &["user".to_owned()][..])
+    );
+    assert!(own.standard_permissions.iter().any(|p| p == "memory:write"));
+    assert_eq!(
+        own.causal_permissions["permissions"],
+        json!(["causal:read"])
+    );
+    let capabilities = auth.causal_capabilities().await.unwrap();
+    assert!(
+        capabilities
+            .available_methods
+            .iter()
+            .any(|m| m == "synthetic_control")
+    );
 
     let refreshed = auth.refresh(token.expose()).await.unwrap();
     assert!(refreshed.user.is_none());
@@ -286,6 +308,23 @@ async fn the_seeded_admin_is_the_references_and_can_be_overridden() {
     let claims = verifier.verify(admin.access_token.expose()).unwrap();
     assert_eq!(claims.roles, [Role::User, Role::Admin]);
     assert_eq!(claims.subscription_tier, SubscriptionTier::Enterprise);
+    let ana = client(&url).register(&ana()).await.unwrap();
+    let ana_id = ana.user.unwrap().id;
+    let admin_token = admin.access_token.expose();
+    let seen = client(&url)
+        .causal_permissions(admin_token, &ana_id)
+        .await
+        .unwrap();
+    assert_eq!(seen.subscription_tier.as_deref(), Some("free"));
+    let ana_token = ana.access_token.expose();
+    assert_eq!(
+        refusal(client(&url).causal_permissions(ana_token, &user.id).await),
+        (403, "Access denied".into())
+    );
+    assert_eq!(
+        refusal(client(&url).causal_permissions(admin_token, "nobody").await),
+        (404, "User not found".into())
+    );
     let printed = verifier.verify(&state.admin_token().unwrap()).unwrap();
     assert_eq!(
         (printed.sub, printed.roles),

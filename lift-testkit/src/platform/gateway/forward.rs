@@ -25,8 +25,9 @@ pub(crate) const CONTEXT_HEADERS: [&str; 5] = [
 ];
 
 /// Request headers never forwarded: hop-by-hop ones, and those the HTTP client sets.
-const DROPPED_REQUEST: [&str; 9] = [
+const DROPPED_REQUEST: [&str; 10] = [
     "host",
+    "expect",
     "connection",
     "upgrade",
     "content-length",

@@ -44,7 +44,7 @@ impl Refusal {
     pub(crate) fn unprocessable(items: Vec<Value>) -> Self {
         Self {
             status: StatusCode::UNPROCESSABLE_ENTITY,
-            body: json!({ "detail": items }),
+            body: json!({ "detail": Value::Array(items) }),
         }
     }
 }

@@ -70,6 +70,16 @@ impl Fields {
         kind: Body,
         trailing_slash: bool,
     ) -> Result<Self, Vec<Value>> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(vec![item(
+                "missing",
+                &[json!("body")],
+                "Field required",
+                Value::Null,
+                None,
+                true,
+            )]);
+        }
         let body: Value =
             serde_json::from_slice(bytes).map_err(|err| vec![json_invalid(bytes, &err)])?;
         let Value::Object(object) = &body else {
@@ -77,7 +87,7 @@ impl Fields {
                 "model_attributes_type",
                 &[json!("body")],
                 "Input should be a valid dictionary or object to extract fields from",
-                body.clone(),
+                body,
                 None,
                 true,
             )]);
@@ -173,14 +183,18 @@ impl Fields {
 }
 
 /// FastAPI's 422 item for a body that is not JSON: `loc` ends with the byte offset of the
-/// error, `input` is `{}`.
+/// error (the length of a body cut short), `input` is `{}`.
 fn json_invalid(bytes: &[u8], err: &serde_json::Error) -> Value {
-    let offset: usize = bytes
-        .split(|&byte| byte == b'\n')
-        .take(err.line().saturating_sub(1))
-        .map(|line| line.len() + 1)
-        .sum::<usize>()
-        + err.column().saturating_sub(1);
+    let offset: usize = if err.is_eof() {
+        bytes.len()
+    } else {
+        bytes
+            .split(|&byte| byte == b'\n')
+            .take(err.line().saturating_sub(1))
+            .map(|line| line.len() + 1)
+            .sum::<usize>()
+            + err.column().saturating_sub(1)
+    };
     item(
         "json_invalid",
         &[json!("body"), json!(offset.min(bytes.len()))],

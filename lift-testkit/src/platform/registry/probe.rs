@@ -25,7 +25,7 @@ pub(crate) async fn probe(http: &reqwest::Client, module: &Module) -> Value {
     let last_check = naive_utc_now();
     let response = match answer {
         Ok(response) => response,
-        Err(err) => return unreachable(last_check, &failure(&err)),
+        Err(err) => return unreachable(&last_check, &failure(&err)),
     };
     let status = response.status();
     if status != reqwest::StatusCode::OK {
@@ -37,7 +37,7 @@ pub(crate) async fn probe(http: &reqwest::Client, module: &Module) -> Value {
     }
     let body = match response.bytes().await {
         Ok(body) => body,
-        Err(err) => return unreachable(last_check, &failure(&err)),
+        Err(err) => return unreachable(&last_check, &failure(&err)),
     };
     match serde_json::from_slice::<Value>(&body) {
         Ok(details) => {
@@ -49,11 +49,11 @@ pub(crate) async fn probe(http: &reqwest::Client, module: &Module) -> Value {
                 "details": details,
             })
         }
-        Err(err) => unreachable(last_check, &err.to_string()),
+        Err(err) => unreachable(&last_check, &err.to_string()),
     }
 }
 
-fn unreachable(last_check: String, error: &str) -> Value {
+fn unreachable(last_check: &str, error: &str) -> Value {
     json!({ "status": "unreachable", "last_check": last_check, "error": error })
 }
 
