@@ -26,8 +26,10 @@ const COMMON_QUERY: &str = "word7 word42";
 
 /// The `i`th memory of a corpus of `size`.
 fn memory(rng: &mut fastrand::Rng, i: usize, size: usize) -> String {
-    let mut words: Vec<String> = (0..12).map(|_| format!("word{}", rng.usize(..500))).collect();
-    if i % (size / 10) == 0 {
+    let mut words: Vec<String> = (0..12)
+        .map(|_| format!("word{}", rng.usize(..500)))
+        .collect();
+    if i.is_multiple_of(size / 10) {
         words.push("zephyr".into());
     }
     if i % (size / 5) == 1 {

@@ -138,6 +138,11 @@ async fn store_then_every_search_type_then_insights() {
 }
 
 /// BM25 (k1 = 1.2, b = 0.75) by hand.
+#[allow(
+    clippy::suboptimal_flops,
+    clippy::imprecise_flops,
+    reason = "the textbook formula"
+)]
 fn bm25(tf: f64, dl: f64, avgdl: f64, n: f64, df: f64) -> f64 {
     let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
     idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * dl / avgdl))

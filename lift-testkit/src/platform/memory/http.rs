@@ -1,6 +1,9 @@
 //! The HTTP edges shared by the memory routes: the caller's context from the gateway's
 //! headers, the `APIResponse` envelope and the reference's error bodies.
 
+// An `Err` here is the whole answer, built once per request: boxing it buys nothing.
+#![allow(clippy::result_large_err)]
+
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -64,7 +67,7 @@ pub(super) fn ok(message: &str, data: Value, metadata: Option<Value>) -> Respons
 }
 
 /// A FastAPI 422 with one item.
-pub(super) fn unprocessable(item: Value) -> Response {
+pub(super) fn unprocessable(item: &Value) -> Response {
     (
         StatusCode::UNPROCESSABLE_ENTITY,
         axum::Json(json!({ "detail": [item] })),
@@ -75,7 +78,7 @@ pub(super) fn unprocessable(item: Value) -> Response {
 /// The body as JSON, or the 422 FastAPI gives for a body that is not JSON.
 pub(super) fn json_body(body: &[u8]) -> Result<Value, Response> {
     serde_json::from_slice(body).map_err(|err| {
-        unprocessable(json!({
+        unprocessable(&json!({
             "type": "json_invalid",
             "loc": ["body", err.column().saturating_sub(1)],
             "msg": "JSON decode error",
@@ -87,7 +90,7 @@ pub(super) fn json_body(body: &[u8]) -> Result<Value, Response> {
 
 /// A 422 for a missing body field.
 pub(super) fn missing(location: &[&str], input: &Value) -> Response {
-    unprocessable(json!({
+    unprocessable(&json!({
         "type": "missing",
         "loc": location,
         "msg": "Field required",
@@ -104,7 +107,7 @@ pub(super) fn wrong_type(location: &[&str], kind: &str, input: &Value) -> Respon
         "list" => ("list_type", "Input should be a valid list"),
         _ => ("dict_type", "Input should be a valid dictionary"),
     };
-    unprocessable(json!({
+    unprocessable(&json!({
         "type": error_type,
         "loc": location,
         "msg": msg,

@@ -5,6 +5,9 @@
 //! (the score relative to the best hit); `conceptual` attaches the organisation's most
 //! recently created conceptual space, when it has one.
 
+// An `Err` here is the whole answer, built once per request: boxing it buys nothing.
+#![allow(clippy::result_large_err)]
+
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -47,7 +50,7 @@ fn parse_request(body: &[u8], forced_type: Option<&str>) -> Result<SearchRequest
         None => "hybrid".to_owned(),
         Some(Value::String(kind)) if SEARCH_TYPES.contains(&kind.as_str()) => kind.clone(),
         Some(Value::String(kind)) => {
-            return Err(unprocessable(json!({
+            return Err(unprocessable(&json!({
                 "type": "string_pattern_mismatch",
                 "loc": ["body", "search_type"],
                 "msg": format!("String should match pattern '{PATTERN}'"),
@@ -89,7 +92,7 @@ fn parse_request(body: &[u8], forced_type: Option<&str>) -> Result<SearchRequest
 
 fn bound(error_type: &str, key: &str, limit: i64, input: i64) -> Response {
     let relation = if key == "ge" { "greater" } else { "less" };
-    unprocessable(json!({
+    unprocessable(&json!({
         "type": error_type,
         "loc": ["body", "limit"],
         "msg": format!("Input should be {relation} than or equal to {limit}"),

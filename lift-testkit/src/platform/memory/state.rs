@@ -140,6 +140,7 @@ impl MemoryState {
 
     /// Back to the seeded start: no memories, contexts, spaces or workflows (saved, so a
     /// reload starts empty too; a failed save leaves memory as it is).
+    #[allow(dead_code, reason = "the fake platform's core calls it")]
     pub(crate) fn reset(&self) {
         let mut inner = self.lock();
         let empty = Inner::default();
@@ -240,4 +241,79 @@ fn load(store: &dyn Durable) -> io::Result<Inner> {
     }
     inner.last_micros = chrono::Utc::now().timestamp_micros();
     Ok(inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A store whose saves fail once `failing` is set.
+    #[derive(Default)]
+    struct Flaky {
+        failing: std::sync::atomic::AtomicBool,
+    }
+
+    impl Durable for Flaky {
+        fn save(&self, _collection: &str, _data: &Value) -> io::Result<()> {
+            if self.failing.load(Ordering::Relaxed) {
+                Err(io::Error::other("disk full"))
+            } else {
+                Ok(())
+            }
+        }
+
+        fn load(&self, _collection: &str) -> io::Result<Option<Value>> {
+            Ok(None)
+        }
+    }
+
+    fn memory(id: &str, content: &str) -> Memory {
+        Memory {
+            id: id.into(),
+            org_id: "acme".into(),
+            user_id: "u".into(),
+            content: content.into(),
+            memory_type: "general".into(),
+            timestamp: "2026-01-01T00:00:00".into(),
+            metadata: serde_json::Map::new(),
+        }
+    }
+
+    #[test]
+    fn a_failed_save_changes_nothing_and_reset_empties_everything() {
+        let store = Arc::new(Flaky::default());
+        let state = MemoryState::open(store.clone()).unwrap();
+        let mut inner = state.lock();
+        state.add_memory(&mut inner, memory("m1", "kept")).unwrap();
+        store.failing.store(true, Ordering::Relaxed);
+        let err = state
+            .add_memory(&mut inner, memory("m2", "lost"))
+            .unwrap_err();
+        assert_eq!(err.to_string(), "disk full");
+        let extras = state.change_extras(&mut inner, |draft| {
+            draft.contexts.insert(
+                "acme".into(),
+                Context {
+                    domain: "general".into(),
+                    active: true,
+                },
+            );
+        });
+        assert!(extras.is_err());
+        assert_eq!(inner.orgs["acme"].records.len(), 1);
+        assert!(inner.orgs["acme"].index.search("lost", 10).is_empty());
+        assert!(inner.contexts.is_empty());
+        drop(inner);
+        store.failing.store(false, Ordering::Relaxed);
+        state.reset();
+        assert!(state.lock().orgs.is_empty());
+    }
+
+    #[test]
+    fn memory_ids_are_unique_and_increasing() {
+        let mut inner = Inner::default();
+        let ids: Vec<String> = (0..100).map(|_| inner.next_memory_id("o")).collect();
+        assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "{ids:?}");
+        assert!(ids[0].starts_with("memory_o_"));
+    }
 }
