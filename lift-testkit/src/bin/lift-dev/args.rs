@@ -140,6 +140,8 @@ OPTIONS:
                                [default: in memory only]
     --admin-email <EMAIL>      the seeded admin's e-mail [default: admin@lift.dev]
     --admin-password <PASS>    the seeded admin's password [default: admin123]
+                               (seeded when no account has that e-mail yet: with
+                               --data-dir, a kept admin keeps its password)
     --reference-quirks         reproduce the reference's documented traps (contract §10)
     --rate-limit <N>           the gateway's rate limit: N requests per 60 s per client
                                [default: none; 100, the reference's, with --reference-quirks]
