@@ -22,7 +22,8 @@
 //! user; its documentation holds a complete test of a module with the harness, mocks and
 //! tokens.
 //!
-//! The in-process fake platform is still to come.
+//! [`platform`]: the whole platform in-process ([`platform::FakePlatform`]): real auth,
+//! memory, registry and gateway services implementing the intended contract.
 //!
 //! ```
 //! use lift_testkit::openapi::{OpenApi, Service};
@@ -45,6 +46,7 @@
 pub mod harness;
 pub mod mocks;
 pub mod openapi;
+pub mod platform;
 pub mod replay;
 pub mod scenario;
 pub mod tokens;

@@ -59,13 +59,34 @@ pub(crate) fn not_found() -> ResponseTemplate {
 /// FastAPI's 422 for the violations the service refuses, one `detail` item each, shaped like
 /// Pydantic v2's (`type`, `loc`, `msg`, `input`).
 pub(crate) fn unprocessable(violations: &[Violation], body: &[u8]) -> ResponseTemplate {
+    json_answer(422, &unprocessable_body(violations, body, ""))
+}
+
+/// The body of FastAPI's 422 for the violations the service refuses (the others are left
+/// out): `{"detail":[{type, loc, msg, input}, …]}`. A query parameter's `input` is its
+/// (last) value in `query`, the raw query string.
+pub(crate) fn unprocessable_body(violations: &[Violation], body: &[u8], query: &str) -> Value {
     let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     let detail: Vec<Value> = violations
         .iter()
         .filter(|violation| violation.refused)
-        .map(|violation| detail_item(violation, &body))
+        .map(|violation| {
+            let mut item = detail_item(violation, &body);
+            if let Some(name) = violation.location.strip_prefix("query ")
+                && item["input"].is_null()
+            {
+                let sent = url::form_urlencoded::parse(query.as_bytes())
+                    .filter(|(key, _)| key == name)
+                    .last()
+                    .map(|(_, value)| Value::from(value.into_owned()));
+                if let Some(sent) = sent {
+                    item["input"] = sent;
+                }
+            }
+            item
+        })
         .collect();
-    json_answer(422, &json!({ "detail": detail }))
+    json!({ "detail": detail })
 }
 
 fn detail_item(violation: &Violation, body: &Value) -> Value {

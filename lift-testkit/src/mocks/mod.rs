@@ -25,6 +25,7 @@ mod service;
 
 pub use auth::{Credentials, MockAuth};
 pub use expect::{Expected, Times};
+pub(crate) use fastapi::unprocessable_body;
 pub use fastapi::{envelope, naive_utc_now, uuid4};
 pub use gateway::{
     CORRELATION_ID, GATEWAY_ORG, GATEWAY_USER, MockGateway, MockModule, ModuleCall,

@@ -3,8 +3,16 @@
 #![allow(clippy::unwrap_used, reason = "tests")]
 
 mod auth;
+mod fake_flows;
+mod fake_gateway;
+mod fake_memory;
+mod fake_platform;
+mod fake_robustness;
+mod fake_shapes;
+mod fake_support;
 mod gateway;
 mod harness;
+mod lift_dev;
 mod memory;
 mod mocks;
 mod openapi;
