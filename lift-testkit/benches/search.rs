@@ -12,12 +12,11 @@
 // A benchmark that cannot set up should stop loudly.
 #![allow(clippy::unwrap_used, missing_docs)]
 
-use std::future::IntoFuture as _;
 use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use lift_testkit::platform::{MemoryIndex, memory_router};
+use lift_testkit::platform::{FakePlatform, MemoryIndex};
 use serde_json::json;
 
 const SIZES: [usize; 2] = [1_000, 10_000];
@@ -100,12 +99,8 @@ fn http(c: &mut Criterion) {
         .enable_all()
         .build()
         .unwrap();
-    let url = rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(axum::serve(listener, memory_router(None).unwrap()).into_future());
-        format!("http://{addr}")
-    });
+    let platform = rt.block_on(FakePlatform::start()).unwrap();
+    let url = platform.memory_url().to_owned();
     let client = reqwest::Client::new();
     let post = |path: &str| {
         client

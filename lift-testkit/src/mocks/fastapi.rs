@@ -131,12 +131,26 @@ fn detail_item(violation: &Violation, body: &Value) -> Value {
         None if violation.message.starts_with("not JSON") => {
             json!({ "type": "json_invalid", "loc": loc, "msg": "JSON decode error", "input": {} })
         }
-        None => json!({
-            "type": "value_error",
-            "loc": loc,
-            "msg": violation.message,
-            "input": input,
-        }),
+        None => match &violation.pydantic {
+            Some(pydantic) => {
+                let mut item = json!({
+                    "type": pydantic.kind,
+                    "loc": loc,
+                    "msg": pydantic.msg,
+                    "input": input,
+                });
+                if let Some(ctx) = &pydantic.ctx {
+                    item["ctx"] = ctx.clone();
+                }
+                item
+            }
+            None => json!({
+                "type": "value_error",
+                "loc": loc,
+                "msg": violation.message,
+                "input": input,
+            }),
+        },
     }
 }
 

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use super::params::{Param, Schema};
+use super::pydantic::PydanticError;
 use super::{Service, Violation};
 
 /// One operation of a document: the service, the method and the path template.
@@ -176,22 +177,24 @@ impl OpenApi {
                 location: String::new(),
                 message: format!("no operation of the {} document matches", self.service),
                 refused: false,
+                pydantic: None,
             }]);
         };
         let mut violations = Vec::new();
-        let mut report = |location: String, message: String, refused: bool| {
+        let mut report = |location: String, message: String, refused: bool, pydantic| {
             violations.push(Violation {
                 request: request.clone(),
                 route: Some(operation.route.clone()),
                 location,
                 message,
                 refused,
+                pydantic,
             });
         };
         for (name, value) in &path_params {
             if let Some(param) = operation.path_params.iter().find(|p| &p.name == name) {
-                for message in param.check(value) {
-                    report(format!("path {name}"), message, true);
+                for (message, pydantic) in param.check(value) {
+                    report(format!("path {name}"), message, true, pydantic);
                 }
             }
         }
@@ -263,7 +266,11 @@ impl Operation {
         (pieces.len() == self.segments.len()).then_some(params)
     }
 
-    fn check_query(&self, query: &str, report: &mut impl FnMut(String, String, bool)) {
+    fn check_query(
+        &self,
+        query: &str,
+        report: &mut impl FnMut(String, String, bool, Option<PydanticError>),
+    ) {
         let pairs: Vec<(String, String)> = query
             .split('&')
             .filter(|pair| !pair.is_empty())
@@ -276,8 +283,8 @@ impl Operation {
         for (name, value) in &pairs {
             match self.query.iter().find(|param| &param.name == name) {
                 Some(param) => {
-                    for message in param.check(value) {
-                        report(format!("query {name}"), message, true);
+                    for (message, pydantic) in param.check(value) {
+                        report(format!("query {name}"), message, true, pydantic);
                     }
                 }
                 // The gateway forwards every query parameter to the service behind it.
@@ -286,6 +293,7 @@ impl Operation {
                     format!("query {name}"),
                     "not a parameter of this operation: the service ignores it".to_owned(),
                     false,
+                    None,
                 ),
             }
         }
@@ -295,12 +303,17 @@ impl Operation {
                     format!("query {}", param.name),
                     "required, missing".to_owned(),
                     true,
+                    None,
                 );
             }
         }
     }
 
-    fn check_body(&self, body: &[u8], report: &mut impl FnMut(String, String, bool)) {
+    fn check_body(
+        &self,
+        body: &[u8],
+        report: &mut impl FnMut(String, String, bool, Option<PydanticError>),
+    ) {
         let forwards = self.route.service == Service::Gateway;
         match &self.body {
             None if body.is_empty() || forwards => {}
@@ -308,19 +321,25 @@ impl Operation {
                 "body".to_owned(),
                 "this operation takes no body: the service ignores it".to_owned(),
                 false,
+                None,
             ),
             Some(_) if body.is_empty() => {
                 if self.body_required {
-                    report("body".to_owned(), "required, missing".to_owned(), true);
+                    report(
+                        "body".to_owned(),
+                        "required, missing".to_owned(),
+                        true,
+                        None,
+                    );
                 }
             }
             Some(schema) => match serde_json::from_slice::<Value>(body) {
                 Ok(value) => {
-                    for (location, message) in schema.errors(&value) {
-                        report(format!("body{location}"), message, true);
+                    for (location, message, pydantic) in schema.errors(&value) {
+                        report(format!("body{location}"), message, true, pydantic);
                     }
                 }
-                Err(err) => report("body".to_owned(), format!("not JSON: {err}"), true),
+                Err(err) => report("body".to_owned(), format!("not JSON: {err}"), true, None),
             },
         }
     }

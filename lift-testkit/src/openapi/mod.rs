@@ -13,11 +13,13 @@
 
 mod document;
 mod params;
+mod pydantic;
 mod server;
 
 use std::fmt;
 
 pub use document::{OpenApi, Route};
+pub use pydantic::PydanticError;
 pub use server::{CheckedServer, SchemaCheck};
 
 /// A reference service that publishes an OpenAPI document.
@@ -95,6 +97,8 @@ pub struct Violation {
     /// parameter or a body the operation does not take) and for a request no operation
     /// matches (a 404): still client bugs, so [`SchemaCheck`] reports them all.
     pub refused: bool,
+    /// How Pydantic words it in a 422 item, for a schema keyword it has a wording for.
+    pub pydantic: Option<PydanticError>,
 }
 
 impl fmt::Display for Violation {

@@ -5,6 +5,11 @@ use std::sync::{Arc, OnceLock};
 use serde_json::Value;
 
 use super::document::rooted;
+use super::pydantic::{PydanticError, describe};
+
+/// One schema error: where in the instance (a JSON pointer), the message, and Pydantic's
+/// wording of it.
+pub(super) type SchemaError = (String, String, Option<PydanticError>);
 
 /// A JSON Schema from the document, compiled (draft 2020-12, formats checked) on first use.
 #[derive(Debug)]
@@ -21,8 +26,8 @@ impl Schema {
         }
     }
 
-    /// Each error as (`/json/pointer` into the instance, message).
-    pub(super) fn errors(&self, instance: &Value) -> Vec<(String, String)> {
+    /// Each error as (`/json/pointer` into the instance, message, Pydantic's wording).
+    pub(super) fn errors(&self, instance: &Value) -> Vec<SchemaError> {
         let compiled = self.compiled.get_or_init(|| {
             jsonschema::options()
                 .with_draft(jsonschema::Draft::Draft202012)
@@ -33,9 +38,20 @@ impl Schema {
         match compiled {
             Ok(validator) => validator
                 .iter_errors(instance)
-                .map(|error| (error.instance_path().to_string(), error.to_string()))
+                .map(|error| {
+                    let pydantic = describe(&error);
+                    (
+                        error.instance_path().to_string(),
+                        error.to_string(),
+                        pydantic,
+                    )
+                })
                 .collect(),
-            Err(err) => vec![(String::new(), format!("schema does not compile: {err}"))],
+            Err(err) => vec![(
+                String::new(),
+                format!("schema does not compile: {err}"),
+                None,
+            )],
         }
     }
 }
@@ -63,7 +79,7 @@ impl Param {
     /// The schema's complaints about `value`. The value arrives as text, so it passes when
     /// either the text or the number or boolean it spells satisfies the schema, as FastAPI
     /// coerces it.
-    pub(super) fn check(&self, value: &str) -> Vec<String> {
+    pub(super) fn check(&self, value: &str) -> Vec<(String, Option<PydanticError>)> {
         let text = Value::String(value.to_owned());
         let text_errors = self.schema.errors(&text);
         if text_errors.is_empty() {
@@ -83,12 +99,12 @@ impl Param {
             }
             return parsed_errors
                 .into_iter()
-                .map(|(_, message)| message)
+                .map(|(_, message, pydantic)| (message, pydantic))
                 .collect();
         }
         text_errors
             .into_iter()
-            .map(|(_, message)| message)
+            .map(|(_, message, pydantic)| (message, pydantic))
             .collect()
     }
 }

@@ -27,5 +27,5 @@ mod validate;
 pub use auth::SeedUser;
 pub use builder::{DEFAULT_BODY_LIMIT, FakePlatformBuilder};
 pub use fake::FakePlatform;
-pub use memory::{IndexHit, MemoryIndex, standalone_router as memory_router, tokenize};
+pub use memory::{IndexHit, MemoryIndex, tokenize};
 pub use quirks::Quirks;

@@ -1,7 +1,6 @@
 //! The fake platform's memory service over real HTTP, through the real memory client in
 //! direct mode (the user context as the gateway would inject it).
 
-use std::future::IntoFuture as _;
 use std::net::SocketAddr;
 use std::path::Path;
 
@@ -9,15 +8,27 @@ use lift_auth::{Role, UserContext};
 use lift_memory_client::{
     BatchSearchRequest, MemoryClient, SearchRequest, SearchType, StoreRequest, WorkflowId,
 };
-use lift_testkit::platform::memory_router;
+use lift_testkit::platform::FakePlatform;
 use serde_json::{Value, json};
 
-/// Serves the memory service (state in memory, or in `dir`) on 127.0.0.1.
+/// Starts a fake platform (state in memory, or in `dir`) serving until the test ends, and
+/// returns the address of its memory service.
 async fn serve(dir: Option<&Path>) -> SocketAddr {
-    let router = memory_router(dir).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(axum::serve(listener, router).into_future());
+    let builder = FakePlatform::builder();
+    let builder = match dir {
+        Some(dir) => builder.data_dir(dir),
+        None => builder,
+    };
+    let platform = builder.start().await.unwrap();
+    let addr = platform
+        .memory_url()
+        .trim_start_matches("http://")
+        .parse()
+        .unwrap();
+    tokio::spawn(async move {
+        let _serving = platform;
+        std::future::pending::<()>().await;
+    });
     addr
 }
 

@@ -70,6 +70,9 @@ async fn a_request_the_service_refuses_gets_fastapi_422_never_the_happy_answer()
         .find(|item| item["loc"] == json!(["body", "limit"]))
         .unwrap();
     assert_eq!(limit["input"], 500);
+    assert_eq!(limit["type"], "less_than_equal"); // worded as Pydantic words it
+    assert_eq!(limit["msg"], "Input should be less than or equal to 100");
+    assert_eq!(limit["ctx"], json!({ "le": 100 }));
 }
 
 #[tokio::test]

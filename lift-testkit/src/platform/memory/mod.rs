@@ -46,18 +46,3 @@ pub(crate) fn router(state: Arc<MemoryState>) -> Router {
         )
         .with_state(state)
 }
-
-/// The memory service's router on its own, state in memory or in `data_dir` (loaded from
-/// it if it holds any): for tests and benchmarks until the whole fake platform serves it.
-///
-/// # Errors
-///
-/// When `data_dir` cannot be created or holds state that does not load.
-#[doc(hidden)]
-pub fn standalone_router(data_dir: Option<&std::path::Path>) -> std::io::Result<Router> {
-    let store: Arc<dyn super::store::Durable> = match data_dir {
-        Some(dir) => Arc::new(super::store::DataDir::open(dir)?),
-        None => Arc::new(super::store::InMemory),
-    };
-    Ok(router(Arc::new(MemoryState::open(store)?)))
-}
