@@ -27,4 +27,8 @@ mod guides {
     mod modules {}
     #[doc = include_str!("../../docs/testing.md")]
     mod testing {}
+    #[doc = include_str!("../../docs/deploying.md")]
+    mod deploying {}
+    #[doc = include_str!("../../docs/performance.md")]
+    mod performance {}
 }
