@@ -28,3 +28,5 @@ mod guides {
     #[doc = include_str!("../../docs/testing.md")]
     mod testing {}
 }
+
+pub mod quickstart;
