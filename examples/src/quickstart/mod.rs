@@ -110,7 +110,7 @@ pub async fn run(transcript: &mut Transcript) -> anyhow::Result<Outcome> {
     let found_by_module = transcript
         .step(
             "call the module as the user",
-            call_module(&user, &module_id),
+            call_module(&user, &user_id, &module_id),
         )
         .await?;
 
@@ -199,7 +199,11 @@ async fn remember(user: &LiftClient) -> anyhow::Result<(u64, Shown)> {
 }
 
 /// Step 5: the module stores a note for the user, then searches for it.
-async fn call_module(user: &LiftClient, id: &ModuleId) -> anyhow::Result<(u64, Shown)> {
+async fn call_module(
+    user: &LiftClient,
+    user_id: &str,
+    id: &ModuleId,
+) -> anyhow::Result<(u64, Shown)> {
     let module = user.gateway().module(id);
     let note = NewNote {
         text: NOTE.to_owned(),
@@ -214,12 +218,18 @@ async fn call_module(user: &LiftClient, id: &ModuleId) -> anyhow::Result<(u64, S
         .await
         .context("GET /api/v1/notes/search")?;
     ensure!(
+        stored.stored_for == user_id,
+        "the module stored the note for {}, not for the caller",
+        stored.stored_for
+    );
+    ensure!(
         found.texts.iter().any(|text| text == NOTE),
         "the module's search did not find the note it stored"
     );
     let shown = Shown::line(format!(
-        "/modules/{id}/api/v1/notes stored {} for user {}; its search for \"{NOTE_QUERY}\" found {}",
-        stored.memory_id, stored.stored_for, found.count
+        "POST /modules/{id}/api/v1/notes stored the note in the user's memory ({}); \
+         GET …/notes/search?q={query} found {}",
+        stored.memory_id, found.count
     ));
     Ok((found.count, shown))
 }
