@@ -1,5 +1,5 @@
 //! The quickstart tour: the whole platform story, in-process, against
-//! [`FakePlatform`](lift_testkit::platform::FakePlatform).
+//! [`FakePlatform`].
 //!
 //! [`run`] walks seven steps and writes one timed line per step to a [`Transcript`]:
 //!
