@@ -83,3 +83,36 @@ async fn the_quickstart_tour_walks_every_step_in_order_and_leaves_the_module_der
             .any(|line| line.contains("Some(") || line.contains("{ "))
     );
 }
+
+#[tokio::test]
+async fn a_failing_step_is_named_with_its_number_and_cause_and_writes_no_line() {
+    use lift_examples::quickstart::Shown;
+
+    // Arrange
+    let mut transcript = Transcript::silent();
+    transcript
+        .step("first", async {
+            Ok(((), Shown::line("fine").detail("under it")))
+        })
+        .await
+        .unwrap();
+
+    // Act
+    let failed = transcript
+        .step("second", async {
+            Err::<((), Shown), _>(anyhow::anyhow!("the registry refused"))
+        })
+        .await
+        .unwrap_err();
+
+    // Assert
+    assert_eq!(
+        format!("{failed:#}"),
+        "step 2 (second) failed: the registry refused"
+    );
+    let lines = transcript.lines();
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert!(lines[0].starts_with("1. first: fine ("), "{}", lines[0]);
+    assert!(lines[0].ends_with(" ms)"), "{}", lines[0]);
+    assert_eq!(lines[1], "     under it");
+}

@@ -32,20 +32,12 @@ impl Shown {
 }
 
 /// The lines of a tour, written as each step ends: printed, kept, or both.
+#[derive(Debug)]
 pub struct Transcript {
     lines: Vec<String>,
     print: bool,
     steps: usize,
     started: Instant,
-}
-
-impl std::fmt::Debug for Transcript {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Transcript")
-            .field("lines", &self.lines.len())
-            .field("print", &self.print)
-            .finish_non_exhaustive()
-    }
 }
 
 impl Transcript {
@@ -80,11 +72,6 @@ impl Transcript {
     #[must_use]
     pub fn elapsed(&self) -> Duration {
         self.started.elapsed()
-    }
-
-    /// Writes a line that belongs to no step.
-    pub fn note(&mut self, line: impl Into<String>) {
-        self.write(line.into());
     }
 
     /// Runs the next step: numbers it, times `work`, and writes its line
