@@ -18,7 +18,8 @@ const SHOWN_METRICS: [&str; 3] = [
 /// Reads the three endpoints and summarises them.
 pub(super) async fn probe(module: &RunningModule) -> anyhow::Result<((), Shown)> {
     let base = format!("http://{}", module.local_addr());
-    let http = reqwest::Client::new();
+    // Straight to the module, never through an `HTTP_PROXY` the environment may set.
+    let http = reqwest::Client::builder().no_proxy().build()?;
     let get = |path: &'static str| {
         let request = http.get(format!("{base}{path}"));
         async move {
