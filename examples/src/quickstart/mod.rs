@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use anyhow::{Context as _, bail, ensure};
 use lift_sdk::auth::RegisterRequest;
-use lift_sdk::runtime::{RunningModule, Runtime};
+use lift_sdk::runtime::{RegistrationState, RunningModule, Runtime};
 use lift_sdk::{LiftClient, LiftConfig, ModuleId, SearchRequest, StoreRequest};
 use lift_testkit::platform::FakePlatform;
 use tokio::net::TcpListener;
@@ -145,10 +145,18 @@ async fn start_module(
         .shutdown_signal(std::future::pending())
         .start()
         .await?;
-    let id = tokio::time::timeout(PATIENCE, module.registered())
-        .await
-        .context("the module did not register within 10 s")?
-        .context("the module stopped before it registered")?;
+    let Ok(registered) = tokio::time::timeout(PATIENCE, module.registered()).await else {
+        // Still pending: say how many attempts failed, and why the last one did.
+        let why = match module.registration() {
+            RegistrationState::Pending {
+                attempts,
+                last_error: Some(error),
+            } => format!("{attempts} attempts failed, the last with: {error}"),
+            _ => "no attempt answered".to_owned(),
+        };
+        bail!("the module did not register within 10 s ({why})");
+    };
+    let id = registered.context("the module stopped before it registered")?;
     let shown = Shown::line(format!(
         "`{NAME}` {VERSION} listens on {} and registered itself as {id}",
         module.public_url().as_str().trim_end_matches('/')
