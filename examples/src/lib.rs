@@ -32,3 +32,5 @@ mod guides {
     #[doc = include_str!("../../docs/performance.md")]
     mod performance {}
 }
+
+pub mod quickstart;
