@@ -31,6 +31,14 @@ mod guides {
     mod deploying {}
     #[doc = include_str!("../../docs/performance.md")]
     mod performance {}
+    #[doc = include_str!("../../docs/getting-started.md")]
+    mod getting_started {}
+    #[doc = include_str!("../../docs/configuration.md")]
+    mod configuration {}
+    #[doc = include_str!("../../docs/resilience.md")]
+    mod resilience {}
+    #[doc = include_str!("../../docs/compatibility.md")]
+    mod compatibility {}
 }
 
 pub mod quickstart;
