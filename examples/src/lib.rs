@@ -33,4 +33,5 @@ mod guides {
     mod performance {}
 }
 
+pub mod module_server;
 pub mod quickstart;
