@@ -33,5 +33,6 @@ mod guides {
     mod performance {}
 }
 
+pub mod memory_roundtrip;
 pub mod module_server;
 pub mod quickstart;
