@@ -36,3 +36,5 @@ mod guides {
 pub mod memory_roundtrip;
 pub mod module_server;
 pub mod quickstart;
+pub mod registry_discovery;
+mod target;

@@ -12,6 +12,8 @@ use lift_sdk::auth::RegisterRequest;
 use lift_sdk::{LiftClient, LiftConfig, SearchRequest, StoreRequest};
 use lift_testkit::platform::FakePlatform;
 
+pub use crate::target::Target;
+
 /// What the example stores.
 pub const MEMORIES: [&str; 3] = [
     "Q3 campaign lifted signups by twelve percent",
@@ -27,28 +29,6 @@ const EMAIL: &str = "roundtrip@example.com";
 
 /// That user's password.
 const PASSWORD: &str = "correct-horse-battery";
-
-/// A gateway to run against, and the token to call it with.
-#[derive(Debug, Clone)]
-pub struct Target {
-    /// The gateway's URL (`GATEWAY_URL`).
-    pub gateway_url: String,
-    /// The caller's access token (`LIFT_ACCESS_TOKEN`).
-    pub token: String,
-}
-
-impl Target {
-    /// The target `GATEWAY_URL` and `LIFT_ACCESS_TOKEN` name, when both are set and not
-    /// empty.
-    #[must_use]
-    pub fn from_env() -> Option<Self> {
-        let var = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
-        Some(Self {
-            gateway_url: var("GATEWAY_URL")?,
-            token: var("LIFT_ACCESS_TOKEN")?,
-        })
-    }
-}
 
 /// Stores [`MEMORIES`] and searches for [`QUERY`] against `target`, or against an
 /// in-process fake platform when `target` is `None`; returns the lines to print.
