@@ -35,6 +35,7 @@ mod guides {
 
 pub mod memory_roundtrip;
 pub mod module_server;
+pub mod protected_routes;
 pub mod quickstart;
 pub mod registry_discovery;
 mod target;
