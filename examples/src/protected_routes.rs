@@ -38,7 +38,6 @@ pub const SECRET: &str = "protected-routes-example-secret-32b!";
 
 /// The app: public `/health`, and four routes behind the auth layer, each guarded as the
 /// [module documentation](self) says.
-#[must_use]
 pub fn app(verifier: TokenVerifier) -> Router {
     // A route layer guards every route of its router: here, the admin's.
     let admin = Router::new()

@@ -15,20 +15,20 @@ fn token(platform: &FakePlatform, user: &str, permissions: &[&str]) -> String {
     platform.sign(&claims)
 }
 
-async fn start() -> (FakePlatform, ModuleHarness) {
-    let platform = FakePlatform::start().await.unwrap();
+/// The fake platform, and the module running against it, registered.
+async fn start() -> Result<(FakePlatform, ModuleHarness), Box<dyn std::error::Error>> {
+    let platform = FakePlatform::start().await?;
     let harness = ModuleHarness::builder(Whoami)
         .config(platform.config())
         .start()
-        .await
-        .unwrap();
-    (platform, harness)
+        .await?;
+    Ok((platform, harness))
 }
 
 #[tokio::test]
 async fn the_module_registers_and_deregisters_on_shutdown() {
     // Arrange
-    let (platform, harness) = start().await;
+    let (platform, harness) = start().await.unwrap();
 
     // Act
     let listed: Vec<Value> = platform.modules();
@@ -43,7 +43,7 @@ async fn the_module_registers_and_deregisters_on_shutdown() {
 #[tokio::test]
 async fn whoami_answers_the_callers_claims_and_needs_a_token() {
     // Arrange
-    let (platform, harness) = start().await;
+    let (platform, harness) = start().await.unwrap();
     let claims = platform
         .claims("u-1", "org-1", "ana@example.com")
         .roles([Role::Viewer]);
@@ -66,7 +66,7 @@ async fn whoami_answers_the_callers_claims_and_needs_a_token() {
 #[tokio::test]
 async fn notes_are_stored_and_searched_in_the_callers_memory_with_the_permissions() {
     // Arrange
-    let (platform, harness) = start().await;
+    let (platform, harness) = start().await.unwrap();
     let writer = token(&platform, "u-1", &["memory:write", "memory:read"]);
 
     // Act
@@ -107,7 +107,7 @@ async fn notes_are_stored_and_searched_in_the_callers_memory_with_the_permission
 #[tokio::test]
 async fn notes_without_the_permission_are_refused_with_403_and_nothing_is_stored() {
     // Arrange
-    let (platform, harness) = start().await;
+    let (platform, harness) = start().await.unwrap();
     let reader = token(&platform, "u-2", &["memory:read"]);
     let writer = token(&platform, "u-3", &["memory:write"]);
 
