@@ -56,6 +56,7 @@ async fn whoami_answers_the_callers_claims_and_needs_a_token() {
     // Assert
     assert_eq!(answer.status(), 200, "{}", answer.text());
     let body: Value = answer.json().unwrap();
+    assert_eq!(body, lift_sdk::serde_json::to_value(&claims).unwrap());
     assert_eq!(body["sub"], "u-1");
     assert_eq!(body["org_id"], "org-1");
     assert_eq!(body["email"], "ana@example.com");
