@@ -41,4 +41,9 @@ mod guides {
     mod compatibility {}
 }
 
+pub mod memory_roundtrip;
+pub mod module_server;
+pub mod protected_routes;
 pub mod quickstart;
+pub mod registry_discovery;
+mod target;
