@@ -47,6 +47,7 @@ pub mod harness;
 pub mod mocks;
 pub mod openapi;
 pub mod platform;
+mod reference;
 pub mod replay;
 pub mod scenario;
 pub mod tokens;

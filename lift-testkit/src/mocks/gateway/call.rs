@@ -72,7 +72,7 @@ impl ModuleCall {
             module_id: module_id.to_owned(),
             method: request.method.clone(),
             path: path.to_owned(),
-            query: forwarded_query(request.url.query().unwrap_or("")),
+            query: crate::reference::collapse_query(request.url.query().unwrap_or("")),
             caller: Caller::of(&headers),
             headers,
             body: request.body.clone(),
@@ -113,32 +113,5 @@ impl ModuleCall {
     #[must_use]
     pub fn user_id(&self) -> Option<&str> {
         self.caller.as_ref().map(|caller| caller.user_id.as_str())
-    }
-}
-
-/// The query as the reference forwards it, `dict(request.query_params)`: each key once, in
-/// the order first seen, with its last value (contract §4.1, §10 D19).
-fn forwarded_query(raw: &str) -> String {
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    for (key, value) in url::form_urlencoded::parse(raw.as_bytes()) {
-        match pairs.iter_mut().find(|(seen, _)| *seen == key) {
-            Some(pair) => pair.1 = value.into_owned(),
-            None => pairs.push((key.into_owned(), value.into_owned())),
-        }
-    }
-    url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn repeated_query_keys_collapse_to_the_last_value_in_first_seen_order() {
-        assert_eq!(forwarded_query("a=1&b=2&a=3"), "a=3&b=2");
-        assert_eq!(forwarded_query(""), "");
-        assert_eq!(forwarded_query("q=a%20b"), "q=a+b");
     }
 }

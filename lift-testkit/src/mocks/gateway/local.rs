@@ -7,22 +7,7 @@ use serde_json::{Map, Value, json};
 use wiremock::{Request, Respond, ResponseTemplate};
 
 use crate::mocks::{envelope, naive_utc_now};
-
-/// The services `GET /` lists and `/health/detailed` reports, in the reference's order.
-pub(crate) const SERVICES: [&str; 12] = [
-    "auth",
-    "billing",
-    "memory",
-    "observability",
-    "registry",
-    "intelligence",
-    "feedback",
-    "business-metrics",
-    "user-analytics",
-    "impact-monitoring",
-    "strategic-intelligence",
-    "business-intelligence",
-];
+use crate::reference::GATEWAY_SERVICES;
 
 /// One of the gateway's own endpoints.
 #[derive(Debug, Clone, Copy)]
@@ -55,7 +40,7 @@ impl Local {
         match self {
             Self::Root => envelope(
                 "Lift OS Core API Gateway",
-                json!({ "version": "1.0.0", "services": SERVICES, "docs": "/docs" }),
+                json!({ "version": "1.0.0", "services": GATEWAY_SERVICES, "docs": "/docs" }),
             ),
             Self::Health => json!({
                 "status": "healthy",
@@ -77,7 +62,7 @@ impl Local {
                 })
             }
             Self::Detailed { started } => {
-                let dependencies: Map<String, Value> = SERVICES
+                let dependencies: Map<String, Value> = GATEWAY_SERVICES
                     .iter()
                     .map(|name| ((*name).to_owned(), Value::from("healthy")))
                     .collect();

@@ -11,6 +11,7 @@ use lift_auth::Claims;
 
 use super::GatewayState;
 use crate::platform::errors;
+use crate::reference::collapse_query;
 
 /// How long a downstream call may take (the reference's httpx timeout).
 const DOWNSTREAM_TIMEOUT: Duration = Duration::from_secs(30);
@@ -115,21 +116,6 @@ pub(crate) fn outgoing_headers(
     out
 }
 
-/// The query as the reference forwards it, `dict(request.query_params)`: each key once, at
-/// its first place, with its last value.
-pub(crate) fn collapse_query(query: &str) -> String {
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
-        match pairs.iter_mut().find(|(seen, _)| *seen == key) {
-            Some(pair) => pair.1 = value.into_owned(),
-            None => pairs.push((key.into_owned(), value.into_owned())),
-        }
-    }
-    url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish()
-}
-
 /// One call to forward.
 #[derive(Debug)]
 pub(crate) struct Outgoing {
@@ -195,13 +181,6 @@ pub(crate) fn module_url(base_url: &str, path: &str, forward_double_slash: bool)
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn repeated_query_keys_keep_their_first_place_and_last_value() {
-        assert_eq!(collapse_query("a=1&b=2&a=3"), "a=3&b=2");
-        assert_eq!(collapse_query("q=two%20words"), "q=two+words");
-        assert_eq!(collapse_query(""), "");
-    }
 
     #[test]
     fn module_urls_join_with_one_slash_unless_the_quirk_is_on() {

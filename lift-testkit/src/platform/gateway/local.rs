@@ -10,22 +10,7 @@ use serde_json::{Map, Value, json};
 use super::GatewayState;
 use crate::mocks::{envelope, naive_utc_now};
 use crate::platform::errors;
-
-/// The services `GET /` lists and `/health/detailed` reports, in the reference's order.
-const SERVICES: [&str; 12] = [
-    "auth",
-    "billing",
-    "memory",
-    "observability",
-    "registry",
-    "intelligence",
-    "feedback",
-    "business-metrics",
-    "user-analytics",
-    "impact-monitoring",
-    "strategic-intelligence",
-    "business-intelligence",
-];
+use crate::reference::GATEWAY_SERVICES;
 
 /// How long a probe of a service's `/health` may take.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -37,7 +22,7 @@ pub(crate) async fn answer(state: &GatewayState, path: &str) -> Option<Response>
             StatusCode::OK,
             envelope(
                 "Lift OS Core API Gateway",
-                json!({ "version": "1.0.0", "services": SERVICES, "docs": "/docs" }),
+                json!({ "version": "1.0.0", "services": GATEWAY_SERVICES, "docs": "/docs" }),
             ),
         ),
         "/health" => errors::json(
@@ -95,7 +80,7 @@ async fn detailed(state: &GatewayState) -> Response {
         ("observability", observability),
         ("registry", registry),
     ];
-    let dependencies: Map<String, Value> = SERVICES
+    let dependencies: Map<String, Value> = GATEWAY_SERVICES
         .iter()
         .map(|name| {
             let up = healthy.iter().any(|(service, up)| service == name && *up);
