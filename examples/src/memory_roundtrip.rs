@@ -8,9 +8,10 @@
 //! exactly what `cargo run --example memory_roundtrip` shows.
 
 use anyhow::{Context as _, ensure};
-use lift_sdk::auth::RegisterRequest;
 use lift_sdk::{LiftClient, LiftConfig, SearchRequest, StoreRequest};
 use lift_testkit::platform::FakePlatform;
+
+use crate::target::sign_up;
 
 pub use crate::target::Target;
 
@@ -55,20 +56,14 @@ pub async fn run(target: Option<Target>) -> anyhow::Result<Vec<String>> {
 
 /// Signs a user up on `platform` and runs the round trip as them.
 async fn on_fake_platform(platform: &FakePlatform) -> anyhow::Result<Vec<String>> {
-    let gateway = LiftConfig::new(platform.gateway_url())?;
-    let anonymous = LiftClient::new(gateway.clone())?;
-    let request = RegisterRequest::new(EMAIL, PASSWORD, "roundtrip", "Round Trip");
-    anonymous
-        .auth()
-        .register(&request)
-        .await
-        .context("signing up")?;
-    let login = anonymous
-        .auth()
-        .login(EMAIL, PASSWORD)
-        .await
-        .context("logging in")?;
-    let user = LiftClient::new(gateway.token(login.access_token.expose()))?;
+    let (user, _) = sign_up(
+        platform.gateway_url(),
+        EMAIL,
+        PASSWORD,
+        "roundtrip",
+        "Round Trip",
+    )
+    .await?;
     let mut lines = vec![format!(
         "gateway {} (an in-process fake platform; set GATEWAY_URL and LIFT_ACCESS_TOKEN to use yours), as {EMAIL}",
         platform.gateway_url()

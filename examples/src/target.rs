@@ -1,5 +1,9 @@
 //! Where an example runs: a gateway named by the environment, or (when none is) an
-//! in-process fake platform.
+//! in-process fake platform; and a new user signed up on it.
+
+use anyhow::Context as _;
+use lift_sdk::auth::{RegisterRequest, TokenResponse};
+use lift_sdk::{LiftClient, LiftConfig};
 
 /// A gateway to run against, and the token to call it with.
 #[derive(Debug, Clone)]
@@ -21,4 +25,35 @@ impl Target {
             token: var("LIFT_ACCESS_TOKEN")?,
         })
     }
+}
+
+/// Signs a user up through the gateway at `gateway_url` (`username` and `full_name` as
+/// registered), logs them in, and returns a client acting as them (it knows only the gateway
+/// and the token) with the login answer.
+///
+/// # Errors
+///
+/// When the gateway URL is invalid, or signing up or logging in fails (named in the error).
+pub(crate) async fn sign_up(
+    gateway_url: &str,
+    email: &str,
+    password: &str,
+    username: &str,
+    full_name: &str,
+) -> anyhow::Result<(LiftClient, TokenResponse)> {
+    let request = RegisterRequest::new(email, password, username, full_name);
+    let gateway = LiftConfig::new(gateway_url)?;
+    let anonymous = LiftClient::new(gateway.clone())?;
+    anonymous
+        .auth()
+        .register(&request)
+        .await
+        .context("signing up")?;
+    let login = anonymous
+        .auth()
+        .login(email, password)
+        .await
+        .context("logging in")?;
+    let user = LiftClient::new(gateway.token(login.access_token.expose()))?;
+    Ok((user, login))
 }

@@ -22,9 +22,8 @@ mod transcript;
 use std::time::Duration;
 
 use anyhow::{Context as _, bail, ensure};
-use lift_sdk::auth::RegisterRequest;
 use lift_sdk::runtime::{RegistrationState, RunningModule, Runtime};
-use lift_sdk::{LiftClient, LiftConfig, ModuleId, SearchRequest, StoreRequest};
+use lift_sdk::{LiftClient, ModuleId, SearchRequest, StoreRequest};
 use lift_testkit::platform::FakePlatform;
 use tokio::net::TcpListener;
 
@@ -167,22 +166,16 @@ async fn start_module(
 /// Step 3: a client that acts as a new user, and that user's id.
 async fn sign_up(platform: &FakePlatform) -> anyhow::Result<((LiftClient, String), Shown)> {
     // A user's client only knows the gateway: no secret, no service URLs.
-    let gateway = LiftConfig::new(platform.gateway_url())?;
-    let anonymous = LiftClient::new(gateway.clone())?;
-    let request = RegisterRequest::new(EMAIL, PASSWORD, "ana", "Ana Example");
-    anonymous
-        .auth()
-        .register(&request)
-        .await
-        .context("signing up")?;
-    let login = anonymous
-        .auth()
-        .login(EMAIL, PASSWORD)
-        .await
-        .context("logging in")?;
+    let (user, login) = crate::target::sign_up(
+        platform.gateway_url(),
+        EMAIL,
+        PASSWORD,
+        "ana",
+        "Ana Example",
+    )
+    .await?;
     let hours = login.expires_in().unwrap_or_default().as_secs() / 3600;
     let user_id = login.user.context("the login answer names no user")?.id;
-    let user = LiftClient::new(gateway.token(login.access_token.expose()))?;
     let shown = Shown::line(format!(
         "{EMAIL} signed up and logged in as user {user_id} (token valid {hours} h)"
     ));

@@ -22,10 +22,6 @@ use crate::mocks::{envelope, uuid4};
 const EXPIRES_IN: u64 = 24 * 3600;
 
 /// The auth service's routes, as the service itself sees them (no `/auth` prefix).
-#[allow(
-    dead_code,
-    reason = "the platform core (FakePlatform, lift-dev) composes it"
-)]
 pub(crate) fn router(state: Arc<AuthState>) -> Router {
     Router::new()
         .route("/", get(root))

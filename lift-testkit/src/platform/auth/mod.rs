@@ -35,10 +35,6 @@ const USERS: &str = "users";
 
 /// The auth service's state: the users (saved through the store before any answer that
 /// reports a change), the seeded accounts reset restores, and what signs and checks tokens.
-#[allow(
-    dead_code,
-    reason = "the platform core (FakePlatform, lift-dev) composes it"
-)]
 pub(crate) struct AuthState {
     store: Arc<dyn Durable>,
     issuer: TokenIssuer,
@@ -72,10 +68,6 @@ impl AuthState {
     ///
     /// When the saved users cannot be read or are not a list of users, when a seed
     /// password cannot be hashed, or when the store cannot save.
-    #[allow(
-        dead_code,
-        reason = "the platform core (FakePlatform, lift-dev) composes it"
-    )]
     pub(crate) fn open(
         store: Arc<dyn Durable>,
         secret: &str,
@@ -132,10 +124,6 @@ impl AuthState {
     /// Back to the seeded start: the seed users only, as `open` left them. Saved first;
     /// when the store fails, the users in memory are reset all the same (a test asked for
     /// it) and the next successful save persists them.
-    #[allow(
-        dead_code,
-        reason = "the platform core (FakePlatform, lift-dev) composes it"
-    )]
     pub(crate) fn reset(&self) {
         let mut users = self.lock();
         if let Ok(json) = to_json(&self.seeded) {
@@ -159,10 +147,6 @@ impl AuthState {
     }
 
     /// A token for the user with `email`, if there is one.
-    #[allow(
-        dead_code,
-        reason = "the platform core (FakePlatform, lift-dev) composes it"
-    )]
     pub(crate) fn token_for(&self, email: &str) -> Option<String> {
         let user = self.lock().iter().find(|user| user.email == email).cloned();
         user.map(|user| self.issue_token(&user))
@@ -170,10 +154,6 @@ impl AuthState {
 
     /// A token for the first user with the `admin` role (the seeded admin, unless it was
     /// replaced), if there is one.
-    #[allow(
-        dead_code,
-        reason = "the platform core (FakePlatform, lift-dev) composes it"
-    )]
     pub(crate) fn admin_token(&self) -> Option<String> {
         let admin = self
             .lock()
@@ -185,10 +165,6 @@ impl AuthState {
 
     /// The users as the service answers them (`id`, `email`, `username`, `full_name`,
     /// `is_active`, `is_verified`), plus `org_id` and `roles`; never a password or hash.
-    #[allow(
-        dead_code,
-        reason = "the platform core (FakePlatform, lift-dev) composes it"
-    )]
     pub(crate) fn users(&self) -> Vec<Value> {
         self.lock()
             .iter()

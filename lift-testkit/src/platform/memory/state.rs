@@ -140,7 +140,6 @@ impl MemoryState {
 
     /// Back to the seeded start: no memories, contexts, spaces or workflows (saved, so a
     /// reload starts empty too; a failed save leaves memory as it is).
-    #[allow(dead_code, reason = "the fake platform's core calls it")]
     pub(crate) fn reset(&self) {
         let mut inner = self.lock();
         let empty = Inner::default();

@@ -35,10 +35,6 @@ const COLLECTION: &str = "modules";
 
 /// The registry's state: the registered modules, in registration order, and the last probe
 /// result of each.
-#[allow(
-    dead_code,
-    reason = "the platform core composes the services; its branch wires this in"
-)]
 pub(crate) struct RegistryState {
     store: Arc<dyn Durable>,
     quirks: Quirks,
@@ -69,10 +65,6 @@ impl RegistryState {
     /// # Errors
     ///
     /// The store's error, or `InvalidData` when what it holds is not a list of modules.
-    #[allow(
-        dead_code,
-        reason = "the platform core composes the services; its branch wires this in"
-    )]
     pub(crate) fn open(
         store: Arc<dyn Durable>,
         quirks: Quirks,
@@ -101,10 +93,6 @@ impl RegistryState {
 
     /// Back to the seeded start: no module. The empty registry is saved too; if that save
     /// fails, the registry is emptied in memory anyway (a test asked for it).
-    #[allow(
-        dead_code,
-        reason = "the platform core composes the services; its branch wires this in"
-    )]
     pub(crate) fn reset(&self) {
         let mut inner = self.lock();
         // A reset cannot report an error: the in-memory state is what tests observe.
@@ -114,20 +102,12 @@ impl RegistryState {
 
     /// The `base_url` module `id` is registered with, as stored (with the quirk's trailing
     /// `/` if it is on).
-    #[allow(
-        dead_code,
-        reason = "the platform core composes the services; its branch wires this in"
-    )]
     pub(crate) fn base_url(&self, id: &str) -> Option<String> {
         self.module(id).map(|module| module.base_url)
     }
 
     /// Every registered module as `GET /modules` lists it (with `health` when probed), in
     /// registration order.
-    #[allow(
-        dead_code,
-        reason = "the platform core composes the services; its branch wires this in"
-    )]
     pub(crate) fn modules(&self) -> Vec<Value> {
         let inner = self.lock();
         inner

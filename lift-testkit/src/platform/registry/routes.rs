@@ -24,10 +24,6 @@ type Registry = State<Arc<RegistryState>>;
 /// The registry's routes, on `state`: `/`, `/health`, `/ready`, `/modules`,
 /// `/modules/{id}`, `/modules/{id}/health` and `/health-summary`; anything else is
 /// FastAPI's `404 {"detail":"Not Found"}` (or `405` for a known path).
-#[allow(
-    dead_code,
-    reason = "the platform core composes the services; its branch wires this in"
-)]
 pub(crate) fn router(state: Arc<RegistryState>) -> Router {
     Router::new()
         .route("/", get(root))
@@ -131,11 +127,7 @@ async fn get_one(
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
 ) -> Answer {
-    Caller::from_headers(&headers)?;
-    let id = module_id(path)?;
-    let module = state.module(&id).ok_or_else(Refusal::module_not_found)?;
-    let health = probe(&state.http, &module).await;
-    state.remember(&id, &health);
+    let (_, module, health) = probed(&state, &headers, path).await?;
     Ok(ok(
         "Module retrieved successfully",
         view(&module, Some(&health)),
@@ -202,16 +194,27 @@ async fn unregister(
     ))
 }
 
+/// The module the path names, for a caller with user context, probed now (the result is
+/// remembered for listings): its id, its record and its health.
+async fn probed(
+    state: &RegistryState,
+    headers: &HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<(String, super::module::Module, Value), Refusal> {
+    Caller::from_headers(headers)?;
+    let id = module_id(path)?;
+    let module = state.module(&id).ok_or_else(Refusal::module_not_found)?;
+    let health = probe(&state.http, &module).await;
+    state.remember(&id, &health);
+    Ok((id, module, health))
+}
+
 async fn module_health(
     State(state): Registry,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
 ) -> Answer {
-    Caller::from_headers(&headers)?;
-    let id = module_id(path)?;
-    let module = state.module(&id).ok_or_else(Refusal::module_not_found)?;
-    let health = probe(&state.http, &module).await;
-    state.remember(&id, &health);
+    let (id, _, health) = probed(&state, &headers, path).await?;
     Ok(ok(
         "Module health checked",
         json!({ "module_id": id, "health": health }),
