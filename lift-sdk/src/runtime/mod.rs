@@ -5,6 +5,7 @@
 //! reach the platform through [`ModuleContext`]. The guide is `docs/modules.md` in the
 //! repository.
 
+mod app;
 mod builder;
 mod context;
 mod error;

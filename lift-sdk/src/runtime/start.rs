@@ -2,25 +2,22 @@
 //! registration; and the shutdown sequence.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use axum::{Extension, Router};
 use lift_auth::{JwtAuthLayer, TokenVerifier};
 use lift_registry_client::ModuleManifest;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
-use tower::ServiceBuilder;
 use url::Url;
 
+use super::app::app;
 use super::builder::Runtime;
 use super::context::ModuleShared;
 use super::error::ServeError;
-use super::health::{Metrics, Readiness, health_router};
-use super::http::{HttpLimits, RecordUserLayer, TolerantRouter, harden, tolerate_double_slashes};
+use super::health::{Metrics, Readiness};
 use super::module::{LiftModule, ManifestSource};
 use super::registration::{Registrar, register_with_observability, registry_client};
 use super::running::RunningModule;
-use super::shutdown::os_signal;
+use super::shutdown::{Shutdown, os_signal};
 use super::state::RuntimeState;
 use crate::config::parse_public_url;
 use crate::{LiftClient, LiftConfig};
@@ -163,85 +160,6 @@ pub(crate) async fn start<M: LiftModule>(runtime: Runtime<M>) -> Result<RunningM
         state,
         task,
     })
-}
-
-/// The module's routes under its prefix behind auth, next to the runtime's own endpoints,
-/// all behind the runtime's layers.
-fn app<M: LiftModule>(
-    module: &M,
-    manifest: &ModuleManifest,
-    auth: JwtAuthLayer,
-    shared: ModuleShared,
-    readiness: Arc<Readiness>,
-    metrics: &Metrics,
-    limits: &HttpLimits,
-) -> TolerantRouter {
-    let state = shared.state.clone();
-    // One `Router::layer` call: axum boxes each route once per call.
-    let routes = module.routes().layer(
-        ServiceBuilder::new()
-            .layer(Extension(shared))
-            .layer(auth)
-            .layer(RecordUserLayer),
-    );
-    let prefix = manifest.api_prefix().trim_end_matches('/');
-    let app = if prefix.is_empty() {
-        routes
-    } else {
-        Router::new().nest(prefix, routes)
-    };
-    let app = app
-        .merge(health_router(state.clone(), readiness))
-        .merge(metrics.router(state.clone()));
-    tolerate_double_slashes(harden(app, state, metrics.layer(), limits))
-}
-
-/// The shutdown sequence: readiness is already 503; deregister, drain, stop.
-struct Shutdown {
-    state: Arc<RuntimeState>,
-    registrar: Option<Arc<Registrar>>,
-    registering: Option<tokio::task::JoinHandle<()>>,
-    drain: oneshot::Sender<()>,
-    server: tokio::task::JoinHandle<std::io::Result<()>>,
-    drain_timeout: Duration,
-}
-
-impl Shutdown {
-    async fn run(mut self) -> Result<(), ServeError> {
-        tokio::select! {
-            () = self.state.shutdown_started() => {}
-            // The server only stops by itself when it failed.
-            result = &mut self.server => return server_result(result),
-        }
-        tracing::info!("shutting down: readiness reports 503");
-        if let Some(registering) = self.registering {
-            let _ = registering.await;
-        }
-        if let Some(registrar) = &self.registrar
-            && let Err(err) = registrar.deregister(&self.state).await
-        {
-            tracing::warn!(error = %err, "could not deregister; the registry keeps a stale record");
-        }
-        let _ = self.drain.send(());
-        match tokio::time::timeout(self.drain_timeout, &mut self.server).await {
-            Ok(result) => server_result(result),
-            Err(_) => {
-                tracing::warn!(deadline = ?self.drain_timeout, "requests still in flight at the drain deadline were dropped");
-                self.server.abort();
-                Ok(())
-            }
-        }
-    }
-}
-
-fn server_result(
-    result: Result<std::io::Result<()>, tokio::task::JoinError>,
-) -> Result<(), ServeError> {
-    match result {
-        Ok(Ok(())) => Ok(()),
-        Ok(Err(err)) => Err(ServeError::Server(err)),
-        Err(err) => Err(ServeError::Server(std::io::Error::other(err))),
-    }
 }
 
 fn load_manifest(
