@@ -18,8 +18,11 @@ use super::running::RunningModule;
 use super::start;
 use crate::{LiftClient, LiftConfig};
 
-/// How long shutdown waits for the requests in flight before it drops them.
+/// How long shutdown waits for the requests in flight before it cuts them.
 pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long the module's `on_shutdown` may take before shutdown goes on without it.
+pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub(crate) type ShutdownSignal = Pin<Box<dyn Future<Output = ()> + Send>>;
 
@@ -72,6 +75,8 @@ pub struct Runtime<M> {
     pub(crate) readiness: ReadinessSettings,
     pub(crate) limits: HttpLimits,
     pub(crate) drain_timeout: Duration,
+    pub(crate) shutdown_delay: Duration,
+    pub(crate) shutdown_timeout: Duration,
 }
 
 impl<M: LiftModule> Runtime<M> {
@@ -92,6 +97,8 @@ impl<M: LiftModule> Runtime<M> {
             readiness: ReadinessSettings::default(),
             limits: HttpLimits::default(),
             drain_timeout: DEFAULT_DRAIN_TIMEOUT,
+            shutdown_delay: Duration::ZERO,
+            shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
         }
     }
 
@@ -143,7 +150,9 @@ impl<M: LiftModule> Runtime<M> {
         self
     }
 
-    /// Shuts down when `signal` completes, instead of on SIGTERM or Ctrl-C.
+    /// Shuts down when `signal` completes, instead of on SIGTERM or Ctrl-C. The runtime then
+    /// does not listen for signals at all (so a second signal does not end the process
+    /// either).
     #[must_use]
     pub fn shutdown_signal(mut self, signal: impl Future<Output = ()> + Send + 'static) -> Self {
         self.shutdown = Some(Box::pin(signal));
@@ -171,17 +180,41 @@ impl<M: LiftModule> Runtime<M> {
         self
     }
 
-    /// Sets the request body limit and the request timeout of the module's routes.
+    /// Sets the limits of requests (body size, time) and of connections (header-read and
+    /// idle timeouts, the connection cap).
     #[must_use]
     pub fn limits(mut self, limits: HttpLimits) -> Self {
         self.limits = limits;
         self
     }
 
-    /// Sets how long shutdown waits for the requests in flight (default 10 s).
+    /// Sets how long shutdown waits for the requests in flight (default 10 s). At the
+    /// deadline the connections still open are closed and their handlers dropped, before
+    /// `on_shutdown` runs.
     #[must_use]
     pub fn drain_timeout(mut self, timeout: Duration) -> Self {
         self.drain_timeout = timeout;
+        self
+    }
+
+    /// Keeps accepting connections for `delay` after readiness went 503 and the module
+    /// deregistered, before the listener closes and the drain starts (default 0).
+    ///
+    /// For Kubernetes: a pod's endpoint is removed from Services and load balancers a few
+    /// seconds *after* the pod is told to stop, and until then new requests keep arriving.
+    /// A delay of 5–10 s (below `terminationGracePeriodSeconds` minus the drain timeout)
+    /// lets them be served instead of refused, without a `preStop` sleep.
+    #[must_use]
+    pub fn shutdown_delay(mut self, delay: Duration) -> Self {
+        self.shutdown_delay = delay;
+        self
+    }
+
+    /// Sets how long the module's `on_shutdown` may take (default 10 s); past it the
+    /// runtime logs a warning and finishes without it.
+    #[must_use]
+    pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
+        self.shutdown_timeout = timeout;
         self
     }
 
@@ -223,6 +256,8 @@ impl<M> fmt::Debug for Runtime<M> {
             .field("readiness", &self.readiness)
             .field("limits", &self.limits)
             .field("drain_timeout", &self.drain_timeout)
+            .field("shutdown_delay", &self.shutdown_delay)
+            .field("shutdown_timeout", &self.shutdown_timeout)
             .finish_non_exhaustive()
     }
 }

@@ -39,6 +39,10 @@ pub enum ServeError {
     /// The server failed while running.
     #[error("the server failed: {0}")]
     Server(#[source] std::io::Error),
+    /// The module's `on_shutdown` hook panicked (with this message); the rest of the
+    /// shutdown had completed.
+    #[error("on_shutdown panicked: {0}")]
+    ShutdownPanicked(String),
 }
 
 impl From<lift_sdk_core::Error> for ServeError {

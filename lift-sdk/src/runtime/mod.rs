@@ -15,11 +15,12 @@ mod module;
 mod registration;
 mod request_id;
 mod running;
+mod server;
 mod shutdown;
 mod start;
 mod state;
 
-pub use builder::{DEFAULT_DRAIN_TIMEOUT, Runtime, serve};
+pub use builder::{DEFAULT_DRAIN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT, Runtime, serve};
 pub use context::{ContextRejection, ModuleContext};
 pub use error::ServeError;
 pub use health::{Check, ReadinessSettings};

@@ -8,16 +8,24 @@ use tokio::task::JoinHandle;
 use url::Url;
 
 use super::error::ServeError;
+use super::shutdown::panic_message;
 use super::state::{RegistrationState, RuntimeState};
 
 /// A module that is serving, from [`Runtime::start`](super::Runtime::start): where it
 /// listens, where its registration stands, and how to stop it.
+///
+/// **Dropping it stops the module**: the graceful shutdown starts (readiness 503,
+/// deregistration, drain, `on_shutdown`) and runs to its end in the background, as long as
+/// the tokio runtime runs. To keep a module serving, keep its `RunningModule` (or
+/// [`wait`](Self::wait) on it); the future of [`serve`](super::serve) holds it, so dropping
+/// that future stops the module too.
 #[derive(Debug)]
 pub struct RunningModule {
     pub(crate) local_addr: SocketAddr,
     pub(crate) public_url: Url,
     pub(crate) state: Arc<RuntimeState>,
-    pub(crate) task: JoinHandle<Result<(), ServeError>>,
+    /// `None` once [`wait`](Self::wait) took it.
+    pub(crate) task: Option<JoinHandle<Result<(), ServeError>>>,
 }
 
 impl RunningModule {
@@ -67,10 +75,24 @@ impl RunningModule {
     /// # Errors
     ///
     /// [`ServeError::Server`] when the server failed while running.
-    pub async fn wait(self) -> Result<(), ServeError> {
-        match self.task.await {
+    pub async fn wait(mut self) -> Result<(), ServeError> {
+        let Some(task) = self.task.take() else {
+            return Ok(());
+        };
+        match task.await {
             Ok(result) => result,
+            Err(err) if err.is_panic() => Err(ServeError::Server(std::io::Error::other(format!(
+                "the runtime's shutdown task panicked: {}",
+                panic_message(err.into_panic())
+            )))),
             Err(err) => Err(ServeError::Server(std::io::Error::other(err))),
         }
+    }
+}
+
+impl Drop for RunningModule {
+    fn drop(&mut self) {
+        // Idempotent, and harmless once the module stopped (after `wait`).
+        self.state.begin_shutdown();
     }
 }

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use lift_auth::{JwtAuthLayer, TokenVerifier};
 use lift_registry_client::ModuleManifest;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
 use url::Url;
 
 use super::app::app;
@@ -17,7 +16,8 @@ use super::health::{Metrics, Readiness};
 use super::module::{LiftModule, ManifestSource};
 use super::registration::{Registrar, register_with_observability, registry_client};
 use super::running::RunningModule;
-use super::shutdown::{Shutdown, os_signal};
+use super::server::Server;
+use super::shutdown::{Shutdown, ShutdownTiming, run_hook, watch_os_signals};
 use super::state::RuntimeState;
 use crate::config::parse_public_url;
 use crate::{LiftClient, LiftConfig};
@@ -37,6 +37,8 @@ pub(crate) async fn start<M: LiftModule>(runtime: Runtime<M>) -> Result<RunningM
         readiness,
         limits,
         drain_timeout,
+        shutdown_delay,
+        shutdown_timeout,
     } = runtime;
 
     // Everything that can be wrong in the configuration is found before anything starts.
@@ -103,15 +105,7 @@ pub(crate) async fn start<M: LiftModule>(runtime: Runtime<M>) -> Result<RunningM
         &module, &manifest, auth, shared, readiness, &metrics, &limits,
     );
 
-    let (drain, drained) = oneshot::channel::<()>();
-    let server = axum::serve(
-        listener,
-        axum::ServiceExt::<axum::extract::Request>::into_make_service(app),
-    )
-    .with_graceful_shutdown(async {
-        let _ = drained.await;
-    });
-    let server = tokio::spawn(server.into_future());
+    let server = Server::spawn(listener, app, limits);
     tracing::info!(module = %manifest.name, address = %local_addr, public_url = %public_url, "module listening");
 
     let registering = registrar.clone().map(|registrar| {
@@ -131,34 +125,44 @@ pub(crate) async fn start<M: LiftModule>(runtime: Runtime<M>) -> Result<RunningM
             }
         });
     }
-    let signal = shutdown.unwrap_or_else(|| Box::pin(os_signal()));
-    let stopper = state.clone();
-    tokio::spawn(async move {
-        tokio::select! {
-            () = signal => stopper.begin_shutdown(),
-            () = stopper.shutdown_started() => {}
+    match shutdown {
+        Some(signal) => {
+            let stopper = state.clone();
+            tokio::spawn(async move {
+                tokio::select! {
+                    () = signal => stopper.begin_shutdown(),
+                    () = stopper.shutdown_started() => {}
+                }
+            });
         }
-    });
+        None => {
+            tokio::spawn(watch_os_signals(state.clone()));
+        }
+    }
 
     let sequence = Shutdown {
         state: state.clone(),
         registrar,
         registering,
-        drain,
         server,
-        drain_timeout,
+        timing: ShutdownTiming {
+            drain_timeout,
+            shutdown_delay,
+        },
     };
+    let module = Arc::new(module);
     let task = tokio::spawn(async move {
         let result = sequence.run().await;
-        module.on_shutdown().await;
+        // The hook runs even when the server failed: it releases what on_start took.
+        let hook = run_hook(module, shutdown_timeout).await;
         tracing::info!("module stopped");
-        result
+        result.and(hook)
     });
     Ok(RunningModule {
         local_addr,
         public_url,
         state,
-        task,
+        task: Some(task),
     })
 }
 
