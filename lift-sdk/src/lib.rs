@@ -44,7 +44,9 @@ pub use lift_sdk_core as core;
 #[doc(inline)]
 pub use client::{LiftClient, LiftClientBuilder};
 #[doc(inline)]
-pub use config::{Credentials, DirectIdentity, LiftConfig, ModuleSettings, Routing};
+pub use config::{
+    Credentials, DirectIdentity, LiftConfig, ModuleSettings, PublicUrl, PublicUrlSource, Routing,
+};
 #[doc(inline)]
 pub use gateway::{
     GatewayClient, GatewayInfo, ModuleHandle, Passthrough, Readiness, ReadinessCheck,
@@ -65,6 +67,10 @@ pub use runtime::serve;
 
 /// Re-exported: module calls, manifests and records carry [`serde_json::Value`]s.
 pub use serde_json;
+
+/// Re-exported: a module's request and answer types derive [`serde::Deserialize`] and
+/// [`serde::Serialize`] (with `#[serde(crate = "lift_sdk::serde")]`, no dependency of its own).
+pub use serde;
 
 /// Re-exported: a module's routes are an [`axum::Router`] of this very version.
 pub use axum;

@@ -1,5 +1,7 @@
 //! Where the platform is and how to authenticate: `LiftConfig`.
 
+use std::cell::RefCell;
+use std::ffi::OsString;
 use std::fmt;
 use std::time::Duration;
 
@@ -7,10 +9,13 @@ use lift_sdk_core::{Error, Secret};
 use url::Url;
 
 mod module;
+mod public_url;
+mod values;
 
 pub(crate) use module::parse_public_url;
 
 pub use module::ModuleSettings;
+pub use public_url::{PublicUrl, PublicUrlSource};
 
 /// How clients reach the services.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -237,8 +242,31 @@ impl LiftConfig {
     ///
     /// An error of kind [`Builder`](lift_sdk_core::ErrorKind::Builder) naming the first variable
     /// that is malformed.
+    /// A value that is not valid UTF-8 is an error naming its variable, never taken as unset.
     pub fn from_env() -> Result<Self, Error> {
-        Self::from_lookup(|name| std::env::var(name).ok())
+        Self::from_os_lookup(|name| std::env::var_os(name))
+    }
+
+    /// [`from_lookup`](Self::from_lookup) over raw OS values: the first variable read whose
+    /// value is not UTF-8 is the error (its value is not shown: it may be a secret).
+    pub(crate) fn from_os_lookup(lookup: impl Fn(&str) -> Option<OsString>) -> Result<Self, Error> {
+        let not_unicode = RefCell::new(None::<String>);
+        let config = Self::from_lookup(|name| match lookup(name)?.into_string() {
+            Ok(value) => Some(value),
+            Err(_) => {
+                not_unicode
+                    .borrow_mut()
+                    .get_or_insert_with(|| name.to_owned());
+                None
+            }
+        });
+        // Checked first: the value was read as unset, so any other error may stem from it.
+        if let Some(name) = not_unicode.into_inner() {
+            return Err(Error::builder(format!(
+                "{name} is not valid UTF-8: set it to text, or unset it"
+            )));
+        }
+        config
     }
 
     /// Reads the configuration through `lookup` (for tests, or a source other than the
@@ -414,24 +442,9 @@ pub(crate) fn parse_url(name: &str, value: &str) -> Result<Url, Error> {
     Ok(url)
 }
 
-/// `500ms`, `30s`, `2m`, `1h`, or plain seconds (`30`, `0.5`).
+/// `500ms`, `30s`, `2m`, `1h`, or plain seconds (`30`, `0.5`); above zero.
 fn parse_duration(text: &str) -> Option<Duration> {
-    let text = text.trim();
-    let (number, unit) = match text.find(|c: char| c.is_ascii_alphabetic()) {
-        Some(at) => text.split_at(at),
-        None => (text, "s"),
-    };
-    let value: f64 = number.trim().parse().ok()?;
-    let seconds = match unit {
-        "ms" => value / 1000.0,
-        "s" => value,
-        "m" => value * 60.0,
-        "h" => value * 3600.0,
-        _ => return None,
-    };
-    Duration::try_from_secs_f64(seconds)
-        .ok()
-        .filter(|d| !d.is_zero())
+    values::parse_duration_or_zero(text).filter(|d| !d.is_zero())
 }
 
 #[cfg(test)]

@@ -1,13 +1,15 @@
 //! Where a module listens and what it registers: `ModuleSettings`.
 
 use std::fmt;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use lift_sdk_core::Error;
 use url::Url;
 
-use super::parse_url;
+use super::public_url::{PublicUrl, PublicUrlSource};
+use super::{parse_url, values};
 
 /// The port a module listens on when `LIFT_MODULE_PORT` is unset.
 const DEFAULT_MODULE_PORT: u16 = 9100;
@@ -22,10 +24,33 @@ const DEFAULT_MODULE_PORT: u16 = 9100;
 /// | `LIFT_MODULE_PUBLIC_URL` | derived from the bound address | the base URL registered with the registry |
 /// | `LIFT_MODULE_MANIFEST` | `module.json` | the manifest file, when the module gives none in code |
 ///
-/// Without a public URL, the runtime registers the address it actually bound, with
-/// `127.0.0.1` in place of an unspecified address (`0.0.0.0`, `::`). That is right for a
-/// platform on the same host; anywhere else (containers, Kubernetes), set
-/// `LIFT_MODULE_PUBLIC_URL` to the address the gateway reaches the module at.
+/// Without a public URL, the runtime registers the address it actually bound; bound to every
+/// interface (`0.0.0.0`, `::`), it registers the host's primary non-loopback address instead
+/// ([`public_url_choice`](Self::public_url_choice) says which and why). Behind a proxy or a
+/// Kubernetes Service, set `LIFT_MODULE_PUBLIC_URL` to the address the gateway reaches the
+/// module at.
+///
+/// The runtime's tuning has variables too, each `None` when unset so that the runtime's
+/// default applies; a value given in code through the [`Runtime`](crate::runtime::Runtime)
+/// builder wins over the variable:
+///
+/// | variable | field | the runtime's default |
+/// |---|---|---|
+/// | `LIFT_MODULE_DRAIN_TIMEOUT` | [`drain_timeout`](Self::drain_timeout) | 10 s |
+/// | `LIFT_MODULE_SHUTDOWN_DELAY` | [`shutdown_delay`](Self::shutdown_delay) | 0 |
+/// | `LIFT_MODULE_SHUTDOWN_TIMEOUT` | [`shutdown_timeout`](Self::shutdown_timeout) | 10 s |
+/// | `LIFT_MODULE_HEADER_READ_TIMEOUT` | [`header_read_timeout`](Self::header_read_timeout) | 30 s |
+/// | `LIFT_MODULE_IDLE_TIMEOUT` | [`idle_timeout`](Self::idle_timeout) | 75 s |
+/// | `LIFT_MODULE_MAX_CONNECTIONS` | [`max_connections`](Self::max_connections) | 10 000 |
+/// | `LIFT_MODULE_BODY_LIMIT` | [`body_limit`](Self::body_limit) | 2 MiB |
+/// | `LIFT_MODULE_REQUEST_TIMEOUT` | [`request_timeout`](Self::request_timeout) | 30 s |
+/// | `LIFT_MODULE_CHECK_INTERVAL` | [`check_interval`](Self::check_interval) | 30 s |
+/// | `LIFT_MODULE_DEREGISTER_TIMEOUT` | [`deregister_timeout`](Self::deregister_timeout) | 5 s |
+/// | `LIFT_MODULE_REQUIRE_CONFIRMED` | [`require_confirmed`](Self::require_confirmed) | `false` |
+/// | `LIFT_MODULE_ADMIN_PORT` | [`admin_port`](Self::admin_port) | unset: probes on the main port |
+///
+/// Durations read as `500ms`, `30s`, `2m` or plain seconds; sizes as bytes, `512KiB` or
+/// `2MiB`; switches as `true`/`false`.
 ///
 /// ```
 /// use lift_sdk::LiftConfig;
@@ -53,6 +78,34 @@ pub struct ModuleSettings {
     pub public_url: Option<Url>,
     /// The manifest file read when the module gives none in code (`LIFT_MODULE_MANIFEST`).
     pub manifest: PathBuf,
+    /// How long in-flight requests may finish at shutdown (`LIFT_MODULE_DRAIN_TIMEOUT`).
+    pub drain_timeout: Option<Duration>,
+    /// How long the listener keeps accepting after readiness turned 503 and the module
+    /// deregistered, so that load balancers stop sending first (`LIFT_MODULE_SHUTDOWN_DELAY`;
+    /// `0` allowed).
+    pub shutdown_delay: Option<Duration>,
+    /// The bound on the module's `on_shutdown` (`LIFT_MODULE_SHUTDOWN_TIMEOUT`).
+    pub shutdown_timeout: Option<Duration>,
+    /// How long a client may take to send a request's headers
+    /// (`LIFT_MODULE_HEADER_READ_TIMEOUT`).
+    pub header_read_timeout: Option<Duration>,
+    /// How long an idle keep-alive connection stays open (`LIFT_MODULE_IDLE_TIMEOUT`).
+    pub idle_timeout: Option<Duration>,
+    /// The most connections open at once (`LIFT_MODULE_MAX_CONNECTIONS`; above zero).
+    pub max_connections: Option<usize>,
+    /// The largest request body accepted, in bytes (`LIFT_MODULE_BODY_LIMIT`).
+    pub body_limit: Option<usize>,
+    /// How long a request may take (`LIFT_MODULE_REQUEST_TIMEOUT`).
+    pub request_timeout: Option<Duration>,
+    /// How often the registration is confirmed (`LIFT_MODULE_CHECK_INTERVAL`).
+    pub check_interval: Option<Duration>,
+    /// How long deregistering may take at shutdown (`LIFT_MODULE_DEREGISTER_TIMEOUT`).
+    pub deregister_timeout: Option<Duration>,
+    /// Whether an unconfirmed registration makes the module not ready
+    /// (`LIFT_MODULE_REQUIRE_CONFIRMED`).
+    pub require_confirmed: Option<bool>,
+    /// A port of their own for the probes and `/metrics` (`LIFT_MODULE_ADMIN_PORT`).
+    pub admin_port: Option<u16>,
 }
 
 impl Default for ModuleSettings {
@@ -62,6 +115,18 @@ impl Default for ModuleSettings {
             host: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
             public_url: None,
             manifest: PathBuf::from("module.json"),
+            drain_timeout: None,
+            shutdown_delay: None,
+            shutdown_timeout: None,
+            header_read_timeout: None,
+            idle_timeout: None,
+            max_connections: None,
+            body_limit: None,
+            request_timeout: None,
+            check_interval: None,
+            deregister_timeout: None,
+            require_confirmed: None,
+            admin_port: None,
         }
     }
 }
@@ -79,6 +144,18 @@ impl fmt::Debug for ModuleSettings {
                     .map(|url| lift_sdk_core::redact_userinfo(url.as_str())),
             )
             .field("manifest", &self.manifest)
+            .field("drain_timeout", &self.drain_timeout)
+            .field("shutdown_delay", &self.shutdown_delay)
+            .field("shutdown_timeout", &self.shutdown_timeout)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("max_connections", &self.max_connections)
+            .field("body_limit", &self.body_limit)
+            .field("request_timeout", &self.request_timeout)
+            .field("check_interval", &self.check_interval)
+            .field("deregister_timeout", &self.deregister_timeout)
+            .field("require_confirmed", &self.require_confirmed)
+            .field("admin_port", &self.admin_port)
             .finish()
     }
 }
@@ -88,13 +165,13 @@ impl ModuleSettings {
     pub(crate) fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
         let defaults = Self::default();
         let port = match get("LIFT_MODULE_PORT") {
-            Some(value) => value.parse().map_err(|err| {
-                Error::builder(format!(
-                    "LIFT_MODULE_PORT=`{value}` is not a port number (0 to 65535)"
-                ))
-                .with_source(err)
-            })?,
+            Some(value) => values::port("LIFT_MODULE_PORT", &value, true)?,
             None => defaults.port,
+        };
+        let duration = |name: &str, allow_zero: bool| {
+            get(name)
+                .map(|value| values::duration(name, &value, allow_zero))
+                .transpose()
         };
         let host = match get("LIFT_MODULE_HOST") {
             Some(value) => parse_host(&value)?,
@@ -108,6 +185,27 @@ impl ModuleSettings {
             host,
             public_url,
             manifest: get("LIFT_MODULE_MANIFEST").map_or(defaults.manifest, PathBuf::from),
+            drain_timeout: duration("LIFT_MODULE_DRAIN_TIMEOUT", false)?,
+            // Zero is the default: no delay.
+            shutdown_delay: duration("LIFT_MODULE_SHUTDOWN_DELAY", true)?,
+            shutdown_timeout: duration("LIFT_MODULE_SHUTDOWN_TIMEOUT", false)?,
+            header_read_timeout: duration("LIFT_MODULE_HEADER_READ_TIMEOUT", false)?,
+            idle_timeout: duration("LIFT_MODULE_IDLE_TIMEOUT", false)?,
+            max_connections: get("LIFT_MODULE_MAX_CONNECTIONS")
+                .map(|value| values::count("LIFT_MODULE_MAX_CONNECTIONS", &value))
+                .transpose()?,
+            body_limit: get("LIFT_MODULE_BODY_LIMIT")
+                .map(|value| values::size("LIFT_MODULE_BODY_LIMIT", &value))
+                .transpose()?,
+            request_timeout: duration("LIFT_MODULE_REQUEST_TIMEOUT", false)?,
+            check_interval: duration("LIFT_MODULE_CHECK_INTERVAL", false)?,
+            deregister_timeout: duration("LIFT_MODULE_DEREGISTER_TIMEOUT", false)?,
+            require_confirmed: get("LIFT_MODULE_REQUIRE_CONFIRMED")
+                .map(|value| values::switch("LIFT_MODULE_REQUIRE_CONFIRMED", &value))
+                .transpose()?,
+            admin_port: get("LIFT_MODULE_ADMIN_PORT")
+                .map(|value| values::port("LIFT_MODULE_ADMIN_PORT", &value, false))
+                .transpose()?,
         })
     }
 
@@ -118,19 +216,29 @@ impl ModuleSettings {
     }
 
     /// The base URL to register for a listener bound at `bound`: the configured public URL,
-    /// or the bound address with loopback in place of an unspecified one.
+    /// the bound address, or, bound to every interface, the host's primary non-loopback
+    /// address (see [`public_url_choice`](Self::public_url_choice)).
     #[must_use]
     pub fn public_url_for(&self, bound: SocketAddr) -> Url {
-        if let Some(url) = &self.public_url {
-            return url.clone();
+        self.public_url_choice(bound).url
+    }
+
+    /// [`public_url_for`](Self::public_url_for) with the reason for the choice, for the
+    /// runtime to log (and to warn when another host could not reach it).
+    ///
+    /// Bound to `0.0.0.0` or `::` without `LIFT_MODULE_PUBLIC_URL`, the address is the one
+    /// the host's routing table gives for outside traffic (found without sending any:
+    /// connecting a UDP socket only picks a route); loopback only when the host has no
+    /// other, which [`PublicUrlSource::LoopbackFallback`] says.
+    #[must_use]
+    pub fn public_url_choice(&self, bound: SocketAddr) -> PublicUrl {
+        match &self.public_url {
+            Some(url) => PublicUrl {
+                url: url.clone(),
+                source: PublicUrlSource::Configured,
+            },
+            None => super::public_url::choose(bound, &super::public_url::route_addresses()),
         }
-        let ip = match bound.ip() {
-            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
-            ip => ip,
-        };
-        let text = format!("http://{}", SocketAddr::new(ip, bound.port()));
-        Url::parse(&text).unwrap_or_else(|_| unreachable!("a socket address is a valid host"))
     }
 }
 
@@ -216,22 +324,108 @@ mod tests {
     }
 
     #[test]
-    fn the_public_url_defaults_to_the_bound_address_with_loopback_for_unspecified() {
+    fn the_public_url_is_the_configured_one_or_the_bound_address() {
         let settings = ModuleSettings::default();
-        let url = |addr: &str| settings.public_url_for(addr.parse().unwrap()).to_string();
-        assert_eq!(url("0.0.0.0:41234"), "http://127.0.0.1:41234/");
-        assert_eq!(url("[::]:8080"), "http://[::1]:8080/");
-        assert_eq!(url("127.0.0.1:9100"), "http://127.0.0.1:9100/");
-        assert_eq!(url("10.1.2.3:9100"), "http://10.1.2.3:9100/");
+        let choice = |settings: &ModuleSettings, addr: &str| {
+            let choice = settings.public_url_choice(addr.parse().unwrap());
+            (choice.url.to_string(), choice.source)
+        };
+        assert_eq!(
+            choice(&settings, "127.0.0.1:9100"),
+            ("http://127.0.0.1:9100/".to_owned(), PublicUrlSource::Bound)
+        );
+        assert_eq!(
+            settings
+                .public_url_for("10.1.2.3:9100".parse().unwrap())
+                .as_str(),
+            "http://10.1.2.3:9100/"
+        );
+        // Bound to every interface: never the unspecified address itself.
+        let (url, source) = choice(&settings, "0.0.0.0:41234");
+        assert!(!url.contains("0.0.0.0"), "{url}");
+        assert!(
+            matches!(
+                source,
+                PublicUrlSource::HostAddress(_) | PublicUrlSource::LoopbackFallback
+            ),
+            "{source:?}"
+        );
         let configured = ModuleSettings {
             public_url: Some(Url::parse("http://analytics:9100").unwrap()),
             ..ModuleSettings::default()
         };
         assert_eq!(
-            configured
-                .public_url_for("0.0.0.0:1".parse().unwrap())
-                .as_str(),
-            "http://analytics:9100/"
+            choice(&configured, "0.0.0.0:1"),
+            (
+                "http://analytics:9100/".to_owned(),
+                PublicUrlSource::Configured
+            )
         );
+    }
+
+    #[test]
+    fn the_runtime_tuning_is_read_and_unset_is_none() {
+        let unset = read(&[]).unwrap();
+        assert_eq!(unset.drain_timeout, None);
+        assert_eq!(unset.admin_port, None);
+        assert_eq!(unset.require_confirmed, None);
+
+        let settings = read(&[
+            ("LIFT_MODULE_DRAIN_TIMEOUT", "15s"),
+            ("LIFT_MODULE_SHUTDOWN_DELAY", "0"),
+            ("LIFT_MODULE_SHUTDOWN_TIMEOUT", "2m"),
+            ("LIFT_MODULE_HEADER_READ_TIMEOUT", "500ms"),
+            ("LIFT_MODULE_IDLE_TIMEOUT", "90"),
+            ("LIFT_MODULE_MAX_CONNECTIONS", "2000"),
+            ("LIFT_MODULE_BODY_LIMIT", "8MiB"),
+            ("LIFT_MODULE_REQUEST_TIMEOUT", "1m"),
+            ("LIFT_MODULE_CHECK_INTERVAL", "45s"),
+            ("LIFT_MODULE_DEREGISTER_TIMEOUT", "3s"),
+            ("LIFT_MODULE_REQUIRE_CONFIRMED", "true"),
+            ("LIFT_MODULE_ADMIN_PORT", "9101"),
+        ])
+        .unwrap();
+        let secs = Duration::from_secs;
+        assert_eq!(settings.drain_timeout, Some(secs(15)));
+        assert_eq!(settings.shutdown_delay, Some(Duration::ZERO));
+        assert_eq!(settings.shutdown_timeout, Some(secs(120)));
+        assert_eq!(
+            settings.header_read_timeout,
+            Some(Duration::from_millis(500))
+        );
+        assert_eq!(settings.idle_timeout, Some(secs(90)));
+        assert_eq!(settings.max_connections, Some(2000));
+        assert_eq!(settings.body_limit, Some(8 * 1024 * 1024));
+        assert_eq!(settings.request_timeout, Some(secs(60)));
+        assert_eq!(settings.check_interval, Some(secs(45)));
+        assert_eq!(settings.deregister_timeout, Some(secs(3)));
+        assert_eq!(settings.require_confirmed, Some(true));
+        assert_eq!(settings.admin_port, Some(9101));
+    }
+
+    #[test]
+    fn each_tuning_error_names_its_variable() {
+        for (name, value) in [
+            ("LIFT_MODULE_DRAIN_TIMEOUT", "soon"),
+            ("LIFT_MODULE_DRAIN_TIMEOUT", "0s"),
+            ("LIFT_MODULE_SHUTDOWN_DELAY", "-1s"),
+            ("LIFT_MODULE_SHUTDOWN_TIMEOUT", "10 days"),
+            ("LIFT_MODULE_HEADER_READ_TIMEOUT", "0"),
+            ("LIFT_MODULE_IDLE_TIMEOUT", "75x"),
+            ("LIFT_MODULE_MAX_CONNECTIONS", "0"),
+            ("LIFT_MODULE_MAX_CONNECTIONS", "many"),
+            ("LIFT_MODULE_BODY_LIMIT", "2MB"),
+            ("LIFT_MODULE_REQUEST_TIMEOUT", "1d"),
+            ("LIFT_MODULE_CHECK_INTERVAL", "often"),
+            ("LIFT_MODULE_DEREGISTER_TIMEOUT", "forever"),
+            ("LIFT_MODULE_REQUIRE_CONFIRMED", "maybe"),
+            ("LIFT_MODULE_ADMIN_PORT", "0"),
+            ("LIFT_MODULE_ADMIN_PORT", "70000"),
+        ] {
+            let err = read(&[(name, value)]).unwrap_err();
+            let message = err.to_string();
+            assert!(message.contains(name), "{name}={value}: {message}");
+            assert!(message.contains(value), "{name}={value}: {message}");
+        }
     }
 }

@@ -135,3 +135,31 @@ fn durations() {
     assert_eq!(parse_duration("-1s"), None);
     assert_eq!(parse_duration("1d"), None);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_value_that_is_not_utf8_is_an_error_naming_its_variable() {
+    use std::ffi::{OsStr, OsString};
+    use std::os::unix::ffi::OsStrExt as _;
+
+    let raw = OsStr::from_bytes(b"http://gw\xff:8000").to_owned();
+    let lookup = |name: &str| (name == "GATEWAY_URL").then(|| raw.clone());
+    let err = LiftConfig::from_os_lookup(lookup).unwrap_err();
+    assert_eq!(err.kind(), lift_sdk_core::ErrorKind::Builder);
+    assert!(err.to_string().contains("GATEWAY_URL"), "{err}");
+    assert!(err.to_string().contains("UTF-8"), "{err}");
+
+    // A secret that is not UTF-8 is named, never shown.
+    let secret = OsStr::from_bytes(b"hunter2-\xfe-secret").to_owned();
+    let err = LiftConfig::from_os_lookup(|name| (name == "JWT_SECRET").then(|| secret.clone()))
+        .unwrap_err();
+    assert!(err.to_string().contains("JWT_SECRET"), "{err}");
+    assert!(!format!("{err:?}").contains("hunter2"), "{err:?}");
+
+    // Text values still read.
+    let ok = LiftConfig::from_os_lookup(|name| {
+        (name == "LIFT_MODULE_PORT").then(|| OsString::from("9300"))
+    })
+    .unwrap();
+    assert_eq!(ok.module.port, 9300);
+}

@@ -84,7 +84,11 @@ pub(crate) async fn start<M: LiftModule>(runtime: Runtime<M>) -> Result<RunningM
         }
     };
     let local_addr = listener.local_addr().map_err(ServeError::Server)?;
-    let public_url = public_url.unwrap_or_else(|| config.module.public_url_for(local_addr));
+    let public_url = public_url.unwrap_or_else(|| {
+        let choice = config.module.public_url_choice(local_addr);
+        choice.log(local_addr);
+        choice.url
+    });
     let registrar = registry
         .map(|registry| Registrar::new(registry, manifest.clone(), &public_url, registration))
         .transpose()?
