@@ -46,11 +46,9 @@ const DEFAULT_MODULE_PORT: u16 = 9100;
 /// | `LIFT_MODULE_REQUEST_TIMEOUT` | [`request_timeout`](Self::request_timeout) | 30 s |
 /// | `LIFT_MODULE_CHECK_INTERVAL` | [`check_interval`](Self::check_interval) | 30 s |
 /// | `LIFT_MODULE_DEREGISTER_TIMEOUT` | [`deregister_timeout`](Self::deregister_timeout) | 5 s |
-/// | `LIFT_MODULE_REQUIRE_CONFIRMED` | [`require_confirmed`](Self::require_confirmed) | `false` |
-/// | `LIFT_MODULE_ADMIN_PORT` | [`admin_port`](Self::admin_port) | unset: probes on the main port |
 ///
 /// Durations read as `500ms`, `30s`, `2m` or plain seconds; sizes as bytes, `512KiB` or
-/// `2MiB`; switches as `true`/`false`.
+/// `2MiB`.
 ///
 /// ```
 /// use lift_sdk::LiftConfig;
@@ -101,11 +99,6 @@ pub struct ModuleSettings {
     pub check_interval: Option<Duration>,
     /// How long deregistering may take at shutdown (`LIFT_MODULE_DEREGISTER_TIMEOUT`).
     pub deregister_timeout: Option<Duration>,
-    /// Whether an unconfirmed registration makes the module not ready
-    /// (`LIFT_MODULE_REQUIRE_CONFIRMED`).
-    pub require_confirmed: Option<bool>,
-    /// A port of their own for the probes and `/metrics` (`LIFT_MODULE_ADMIN_PORT`).
-    pub admin_port: Option<u16>,
 }
 
 impl Default for ModuleSettings {
@@ -125,8 +118,6 @@ impl Default for ModuleSettings {
             request_timeout: None,
             check_interval: None,
             deregister_timeout: None,
-            require_confirmed: None,
-            admin_port: None,
         }
     }
 }
@@ -154,8 +145,6 @@ impl fmt::Debug for ModuleSettings {
             .field("request_timeout", &self.request_timeout)
             .field("check_interval", &self.check_interval)
             .field("deregister_timeout", &self.deregister_timeout)
-            .field("require_confirmed", &self.require_confirmed)
-            .field("admin_port", &self.admin_port)
             .finish()
     }
 }
@@ -200,12 +189,6 @@ impl ModuleSettings {
             request_timeout: duration("LIFT_MODULE_REQUEST_TIMEOUT", false)?,
             check_interval: duration("LIFT_MODULE_CHECK_INTERVAL", false)?,
             deregister_timeout: duration("LIFT_MODULE_DEREGISTER_TIMEOUT", false)?,
-            require_confirmed: get("LIFT_MODULE_REQUIRE_CONFIRMED")
-                .map(|value| values::switch("LIFT_MODULE_REQUIRE_CONFIRMED", &value))
-                .transpose()?,
-            admin_port: get("LIFT_MODULE_ADMIN_PORT")
-                .map(|value| values::port("LIFT_MODULE_ADMIN_PORT", &value, false))
-                .transpose()?,
         })
     }
 
@@ -367,8 +350,6 @@ mod tests {
     fn the_runtime_tuning_is_read_and_unset_is_none() {
         let unset = read(&[]).unwrap();
         assert_eq!(unset.drain_timeout, None);
-        assert_eq!(unset.admin_port, None);
-        assert_eq!(unset.require_confirmed, None);
 
         let settings = read(&[
             ("LIFT_MODULE_DRAIN_TIMEOUT", "15s"),
@@ -381,8 +362,6 @@ mod tests {
             ("LIFT_MODULE_REQUEST_TIMEOUT", "1m"),
             ("LIFT_MODULE_CHECK_INTERVAL", "45s"),
             ("LIFT_MODULE_DEREGISTER_TIMEOUT", "3s"),
-            ("LIFT_MODULE_REQUIRE_CONFIRMED", "true"),
-            ("LIFT_MODULE_ADMIN_PORT", "9101"),
         ])
         .unwrap();
         let secs = Duration::from_secs;
@@ -399,8 +378,6 @@ mod tests {
         assert_eq!(settings.request_timeout, Some(secs(60)));
         assert_eq!(settings.check_interval, Some(secs(45)));
         assert_eq!(settings.deregister_timeout, Some(secs(3)));
-        assert_eq!(settings.require_confirmed, Some(true));
-        assert_eq!(settings.admin_port, Some(9101));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Reading one variable's value: durations, sizes, counts and switches, each error naming
+//! Reading one variable's value: durations, sizes and counts, each error naming
 //! the variable and showing what it held.
 
 use std::time::Duration;
@@ -71,17 +71,6 @@ pub(crate) fn count(name: &str, value: &str) -> Result<usize, Error> {
         .ok_or_else(|| Error::builder(format!("{name}=`{value}` is not a whole number above zero")))
 }
 
-/// `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off` (any case).
-pub(crate) fn switch(name: &str, value: &str) -> Result<bool, Error> {
-    match value.trim().to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" | "on" => Ok(true),
-        "false" | "0" | "no" | "off" => Ok(false),
-        _ => Err(Error::builder(format!(
-            "{name}=`{value}` is not a switch (use `true` or `false`)"
-        ))),
-    }
-}
-
 /// A TCP port; `0` is refused when the setting needs a fixed one.
 pub(crate) fn port(name: &str, value: &str, allow_zero: bool) -> Result<u16, Error> {
     let parsed: u16 = value.trim().parse().map_err(|err| {
@@ -103,7 +92,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn durations_sizes_counts_and_switches() {
+    fn durations_sizes_and_counts() {
         assert_eq!(
             duration("X", "0", true).unwrap(),
             Duration::ZERO,
@@ -122,9 +111,6 @@ mod tests {
         assert!(size("X", "99999999999999999999GiB").is_err());
         assert_eq!(count("X", "10000").unwrap(), 10_000);
         assert!(count("X", "0").is_err());
-        assert!(switch("X", "TRUE").unwrap());
-        assert!(!switch("X", "off").unwrap());
-        assert!(switch("X", "maybe").is_err());
         assert!(port("X", "0", false).is_err());
         assert_eq!(port("X", "9101", false).unwrap(), 9101);
     }

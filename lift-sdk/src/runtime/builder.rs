@@ -43,6 +43,11 @@ pub async fn serve<M: LiftModule>(module: M) -> Result<(), ServeError> {
 
 /// A module's runtime with its settings; [`serve`](Self::serve) runs it.
 ///
+/// A setting given here wins over its `LIFT_MODULE_*` variable (see
+/// [`ModuleSettings`](crate::config::ModuleSettings)); a setting given nowhere has its
+/// default. [`limits`](Self::limits) and [`registration`](Self::registration) replace the
+/// whole group, so the group's variables are then not read.
+///
 /// ```no_run
 /// # use lift_sdk::axum::Router;
 /// # use lift_sdk::runtime::{LiftModule, Runtime};
@@ -71,12 +76,12 @@ pub struct Runtime<M> {
     pub(crate) auth: Option<JwtAuthLayer>,
     pub(crate) shutdown: Option<ShutdownSignal>,
     pub(crate) register: bool,
-    pub(crate) registration: RegistrationSettings,
+    pub(crate) registration: Option<RegistrationSettings>,
     pub(crate) readiness: ReadinessSettings,
-    pub(crate) limits: HttpLimits,
-    pub(crate) drain_timeout: Duration,
-    pub(crate) shutdown_delay: Duration,
-    pub(crate) shutdown_timeout: Duration,
+    pub(crate) limits: Option<HttpLimits>,
+    pub(crate) drain_timeout: Option<Duration>,
+    pub(crate) shutdown_delay: Option<Duration>,
+    pub(crate) shutdown_timeout: Option<Duration>,
 }
 
 impl<M: LiftModule> Runtime<M> {
@@ -93,12 +98,12 @@ impl<M: LiftModule> Runtime<M> {
             auth: None,
             shutdown: None,
             register: true,
-            registration: RegistrationSettings::default(),
+            registration: None,
             readiness: ReadinessSettings::default(),
-            limits: HttpLimits::default(),
-            drain_timeout: DEFAULT_DRAIN_TIMEOUT,
-            shutdown_delay: Duration::ZERO,
-            shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+            limits: None,
+            drain_timeout: None,
+            shutdown_delay: None,
+            shutdown_timeout: None,
         }
     }
 
@@ -169,7 +174,7 @@ impl<M: LiftModule> Runtime<M> {
     /// Sets the registration retries, check interval and deregistration deadline.
     #[must_use]
     pub fn registration(mut self, settings: RegistrationSettings) -> Self {
-        self.registration = settings;
+        self.registration = Some(settings);
         self
     }
 
@@ -184,7 +189,7 @@ impl<M: LiftModule> Runtime<M> {
     /// idle timeouts, the connection cap).
     #[must_use]
     pub fn limits(mut self, limits: HttpLimits) -> Self {
-        self.limits = limits;
+        self.limits = Some(limits);
         self
     }
 
@@ -193,7 +198,7 @@ impl<M: LiftModule> Runtime<M> {
     /// `on_shutdown` runs.
     #[must_use]
     pub fn drain_timeout(mut self, timeout: Duration) -> Self {
-        self.drain_timeout = timeout;
+        self.drain_timeout = Some(timeout);
         self
     }
 
@@ -206,7 +211,7 @@ impl<M: LiftModule> Runtime<M> {
     /// lets them be served instead of refused, without a `preStop` sleep.
     #[must_use]
     pub fn shutdown_delay(mut self, delay: Duration) -> Self {
-        self.shutdown_delay = delay;
+        self.shutdown_delay = Some(delay);
         self
     }
 
@@ -214,7 +219,7 @@ impl<M: LiftModule> Runtime<M> {
     /// runtime logs a warning and finishes without it.
     #[must_use]
     pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
-        self.shutdown_timeout = timeout;
+        self.shutdown_timeout = Some(timeout);
         self
     }
 

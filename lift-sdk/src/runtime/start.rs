@@ -9,11 +9,13 @@ use tokio::net::TcpListener;
 use url::Url;
 
 use super::app::app;
-use super::builder::Runtime;
+use super::builder::{DEFAULT_DRAIN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT, Runtime};
 use super::context::ModuleShared;
 use super::error::ServeError;
 use super::health::{Metrics, Readiness};
+use super::http::HttpLimits;
 use super::module::{LiftModule, ManifestSource};
+use super::registration::RegistrationSettings;
 use super::registration::{Registrar, register_with_observability, registry_client};
 use super::running::RunningModule;
 use super::server::Server;
@@ -46,6 +48,17 @@ pub(crate) async fn start<M: LiftModule>(runtime: Runtime<M>) -> Result<RunningM
         Some(config) => config,
         None => LiftConfig::from_env()?,
     };
+    // Code wins over the environment, the environment over the defaults.
+    let env = &config.module;
+    let limits = limits.unwrap_or_else(|| HttpLimits::from_settings(env));
+    let registration = registration.unwrap_or_else(|| RegistrationSettings::from_settings(env));
+    let drain_timeout = drain_timeout
+        .or(env.drain_timeout)
+        .unwrap_or(DEFAULT_DRAIN_TIMEOUT);
+    let shutdown_delay = shutdown_delay.or(env.shutdown_delay).unwrap_or_default();
+    let shutdown_timeout = shutdown_timeout
+        .or(env.shutdown_timeout)
+        .unwrap_or(DEFAULT_SHUTDOWN_TIMEOUT);
     let manifest = load_manifest(module.manifest(), &config)?;
     let auth = match auth {
         Some(layer) => layer,

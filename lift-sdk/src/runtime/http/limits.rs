@@ -102,6 +102,22 @@ impl HttpLimits {
     }
 }
 
+impl HttpLimits {
+    /// The defaults, with what the environment (`LIFT_MODULE_*`) sets instead.
+    pub(crate) fn from_settings(env: &crate::config::ModuleSettings) -> Self {
+        let defaults = Self::default();
+        Self {
+            body_limit: env.body_limit.unwrap_or(defaults.body_limit),
+            request_timeout: env.request_timeout.unwrap_or(defaults.request_timeout),
+            header_read_timeout: env
+                .header_read_timeout
+                .unwrap_or(defaults.header_read_timeout),
+            idle_timeout: env.idle_timeout.unwrap_or(defaults.idle_timeout),
+            max_connections: env.max_connections.unwrap_or(defaults.max_connections),
+        }
+    }
+}
+
 impl Default for HttpLimits {
     fn default() -> Self {
         Self {

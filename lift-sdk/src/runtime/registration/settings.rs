@@ -36,6 +36,18 @@ impl Default for RegistrationSettings {
 }
 
 impl RegistrationSettings {
+    /// The defaults, with what the environment (`LIFT_MODULE_*`) sets instead.
+    pub(crate) fn from_settings(env: &crate::config::ModuleSettings) -> Self {
+        let defaults = Self::default();
+        Self {
+            check_interval: env.check_interval.unwrap_or(defaults.check_interval),
+            deregister_timeout: env
+                .deregister_timeout
+                .unwrap_or(defaults.deregister_timeout),
+            ..defaults
+        }
+    }
+
     /// Sets the first pause after a failed attempt (zero counts as 1 ms).
     #[must_use]
     pub fn retry_initial(mut self, pause: Duration) -> Self {
