@@ -83,7 +83,7 @@ impl RunningModule {
             Ok(result) => result,
             Err(err) if err.is_panic() => Err(ServeError::Server(std::io::Error::other(format!(
                 "the runtime's shutdown task panicked: {}",
-                panic_message(err.into_panic())
+                panic_message(&*err.into_panic())
             )))),
             Err(err) => Err(ServeError::Server(std::io::Error::other(err))),
         }

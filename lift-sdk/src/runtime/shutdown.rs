@@ -169,7 +169,7 @@ pub(crate) async fn run_hook<M: LiftModule>(
             Ok(())
         }
         Ok(Err(err)) if err.is_panic() => {
-            let message = panic_message(err.into_panic());
+            let message = panic_message(&*err.into_panic());
             tracing::error!(panic = %message, "shutdown step: on_shutdown panicked");
             Err(ServeError::ShutdownPanicked(message))
         }
@@ -183,7 +183,7 @@ pub(crate) async fn run_hook<M: LiftModule>(
 }
 
 /// The text of a panic's payload.
-pub(crate) fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
         .downcast_ref::<&str>()
         .map(|text| (*text).to_owned())

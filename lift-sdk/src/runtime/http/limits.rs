@@ -135,11 +135,7 @@ impl Default for HttpLimits {
 // The signature is tower-http's `ResponseForPanic` for a plain function.
 #[allow(clippy::needless_pass_by_value)]
 pub(super) fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
-    let message = panic
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("a panic without a message");
-    tracing::error!(panic = message, "request handler panicked");
+    let message = crate::runtime::shutdown::panic_message(&*panic);
+    tracing::error!(panic = %message, "request handler panicked");
     HttpError::from_status(StatusCode::INTERNAL_SERVER_ERROR).into_response()
 }
