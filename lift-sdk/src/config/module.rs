@@ -395,9 +395,6 @@ mod tests {
             ("LIFT_MODULE_REQUEST_TIMEOUT", "1d"),
             ("LIFT_MODULE_CHECK_INTERVAL", "often"),
             ("LIFT_MODULE_DEREGISTER_TIMEOUT", "forever"),
-            ("LIFT_MODULE_REQUIRE_CONFIRMED", "maybe"),
-            ("LIFT_MODULE_ADMIN_PORT", "0"),
-            ("LIFT_MODULE_ADMIN_PORT", "70000"),
         ] {
             let err = read(&[(name, value)]).unwrap_err();
             let message = err.to_string();
