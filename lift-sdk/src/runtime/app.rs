@@ -40,8 +40,6 @@ pub(crate) fn app<M: LiftModule>(
     } else {
         Router::new().nest(prefix, routes)
     };
-    let app = app
-        .merge(probes)
-        .merge(metrics.router(state.clone()));
+    let app = app.merge(probes).merge(metrics.router(state.clone()));
     tolerate_double_slashes(harden(app, state, metrics.layer(), limits))
 }

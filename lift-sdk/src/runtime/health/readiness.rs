@@ -109,8 +109,11 @@ pub(crate) struct Readiness {
     cache: Arc<Mutex<Option<Cached>>>,
     /// What the log last said of each of the author's checks: a failure is logged once per
     /// change (of status or reason), not once per probe.
-    logged: std::sync::Mutex<HashMap<Arc<str>, (Status, Option<String>)>>,
+    logged: std::sync::Mutex<HashMap<Arc<str>, Logged>>,
 }
+
+/// A check's status and reason, as last logged.
+type Logged = (Status, Option<String>);
 
 #[derive(Debug)]
 struct Cached {
@@ -237,10 +240,7 @@ impl Readiness {
                 }
                 Status::Pass => {}
             }
-            logged.insert(
-                result.name.clone(),
-                (result.status, result.output.clone()),
-            );
+            logged.insert(result.name.clone(), (result.status, result.output.clone()));
         }
     }
 }

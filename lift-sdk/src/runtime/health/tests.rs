@@ -203,7 +203,9 @@ async fn a_failed_optional_check_warns_and_stays_ready() {
     let server = serve(registered_state(), checks).await;
 
     let answer = server.get_as("/ready", None, admin()).await;
-    let ietf = server.get_as("/ready", Some("application/health+json"), admin()).await;
+    let ietf = server
+        .get_as("/ready", Some("application/health+json"), admin())
+        .await;
 
     assert_eq!(answer.status, 200);
     assert_eq!(answer.body["status"], "ready");
@@ -418,7 +420,11 @@ async fn only_an_admin_s_token_sees_why_a_check_failed() {
         ("a bad token", Some("not.a.token".to_owned())),
         ("a token of another secret", {
             let issuer = TokenIssuer::hs256("another-secret-another-secret-0123456789").unwrap();
-            Some(issuer.issue(&issuer.claims("u", "o", "e@x.io").roles([Role::Admin])).unwrap())
+            Some(
+                issuer
+                    .issue(&issuer.claims("u", "o", "e@x.io").roles([Role::Admin]))
+                    .unwrap(),
+            )
         }),
     ] {
         for accept in [None, health_json] {
