@@ -15,7 +15,8 @@ use http::HeaderMap;
 /// every wait): a wait that would end past it is not taken, and the last attempt's time-out
 /// is cut to what is left. A request that is not idempotent (a `POST`, unless marked
 /// otherwise) is sent again only when it cannot have reached the server (the connection
-/// failed); an idempotent one also after a reused connection was closed before any answer.
+/// failed); an idempotent one also after a connection was closed, reset or broken before any
+/// answer (a pooled keep-alive connection the server had dropped).
 ///
 /// The default is 3 attempts, 100 ms base delay, 2 s cap and a 30 s deadline (above the
 /// transport's 10 s per-attempt time-out, so a hung attempt is cut and retried). Any

@@ -370,8 +370,9 @@ fn transport_failure(err: reqwest::Error, info: &CallInfo) -> Outcome {
     } else if err.is_builder() {
         (ErrorKind::Builder, Resend::Never)
     } else if closed_before_answer(&err) {
-        // A pooled connection the server had already closed (uvicorn does after a 500): the
-        // request may have been read, so only an idempotent one goes again.
+        // A pooled connection the server had already closed (uvicorn does after a 500), or
+        // reset (RST) or broke under the request before any answer came: the request may
+        // have been read, so only an idempotent one goes again.
         (ErrorKind::Request, Resend::IfIdempotent)
     } else {
         (ErrorKind::Request, Resend::Never)
@@ -388,8 +389,13 @@ fn transport_failure(err: reqwest::Error, info: &CallInfo) -> Outcome {
     }
 }
 
-/// Whether hyper reports the connection closed before a complete answer arrived
-/// ("connection closed before message completed").
+/// Whether the connection ended before an answer arrived: hyper's "connection closed
+/// before message completed", or the socket reset (`ECONNRESET`) or broken (`EPIPE`) while
+/// the request was written or its answer awaited.
+///
+/// Only errors of sending land here (an answer's head had not arrived); whether the
+/// connection came from the pool is not visible through reqwest, and need not be: on a new
+/// connection the same ending is just as ambiguous, and only an idempotent call is resent.
 fn closed_before_answer(err: &reqwest::Error) -> bool {
     let mut source = err.source();
     while let Some(cause) = source {
@@ -397,6 +403,14 @@ fn closed_before_answer(err: &reqwest::Error) -> bool {
             .downcast_ref::<hyper::Error>()
             .is_some_and(hyper::Error::is_incomplete_message)
         {
+            return true;
+        }
+        if cause.downcast_ref::<std::io::Error>().is_some_and(|io| {
+            matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe
+            )
+        }) {
             return true;
         }
         source = cause.source();

@@ -25,6 +25,8 @@ pub(crate) fn app<M: LiftModule>(
     limits: &HttpLimits,
 ) -> TolerantRouter {
     let state = shared.state.clone();
+    // The probes tell an admin (who sees why a check failed) from anyone else with it.
+    let probes = health_router(state.clone(), readiness, auth.clone());
     // One `Router::layer` call: axum boxes each route once per call.
     let routes = module.routes().layer(
         ServiceBuilder::new()
@@ -38,8 +40,6 @@ pub(crate) fn app<M: LiftModule>(
     } else {
         Router::new().nest(prefix, routes)
     };
-    let app = app
-        .merge(health_router(state.clone(), readiness))
-        .merge(metrics.router(state.clone()));
+    let app = app.merge(probes).merge(metrics.router(state.clone()));
     tolerate_double_slashes(harden(app, state, metrics.layer(), limits))
 }

@@ -49,7 +49,8 @@ impl<'a> Liveness<'a> {
 }
 
 /// `/ready`: the reference's readiness body, with each check's detail under `result`; a
-/// module that is not ready adds the reference's FastAPI `detail`.
+/// module that is not ready adds the reference's FastAPI `detail`. A check's `output` (why
+/// it failed) only when `detailed` (an admin asked).
 #[derive(Debug, Serialize)]
 pub(crate) struct ReadinessBody<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -79,7 +80,7 @@ struct CheckDetail<'a> {
 }
 
 impl<'a> ReadinessBody<'a> {
-    pub(crate) fn new(state: &'a RuntimeState, report: &'a Report) -> Self {
+    pub(crate) fn new(state: &'a RuntimeState, report: &'a Report, detailed: bool) -> Self {
         let ready = report.status != Status::Fail;
         Self {
             detail: (!ready).then(|| format!("Service {} not ready", state.name())),
@@ -88,14 +89,14 @@ impl<'a> ReadinessBody<'a> {
             timestamp: naive_utc(Utc::now()),
             checks: report
                 .checks()
-                .map(|check| (&*check.name, ReferenceCheck::new(check)))
+                .map(|check| (&*check.name, ReferenceCheck::new(check, detailed)))
                 .collect(),
         }
     }
 }
 
 impl<'a> ReferenceCheck<'a> {
-    fn new(check: &'a CheckResult) -> Self {
+    fn new(check: &'a CheckResult, detailed: bool) -> Self {
         Self {
             status: match check.status {
                 Status::Pass => "ready",
@@ -103,7 +104,7 @@ impl<'a> ReferenceCheck<'a> {
                 Status::Fail => "not_ready",
             },
             result: CheckDetail {
-                output: check.output.as_deref(),
+                output: check.output.as_deref().filter(|_| detailed),
                 module_id: check.module_id.as_ref().map(|id| id.as_str()),
                 duration: check.elapsed.map(|elapsed| elapsed.as_secs_f64()),
             },
@@ -173,8 +174,9 @@ impl<'a> HealthJson<'a> {
         }
     }
 
-    /// Readiness: `fail` when a required check failed, `warn` when only optional ones did.
-    pub(crate) fn readiness(state: &'a RuntimeState, report: &'a Report) -> Self {
+    /// Readiness: `fail` when a required check failed, `warn` when only optional ones did;
+    /// each check's `output` only when `detailed`.
+    pub(crate) fn readiness(state: &'a RuntimeState, report: &'a Report, detailed: bool) -> Self {
         let checks = report
             .checks()
             .map(|check| {
@@ -184,7 +186,7 @@ impl<'a> HealthJson<'a> {
                     observed_value: check.elapsed.map(millis),
                     observed_unit: check.elapsed.map(|_| "ms"),
                     status: ietf(check.status),
-                    output: check.output.as_deref(),
+                    output: check.output.as_deref().filter(|_| detailed),
                     time: rfc3339(check.time),
                 };
                 (&*check.name, [entry])

@@ -10,7 +10,10 @@ use http::header::{ACCEPT, CACHE_CONTROL, CONTENT_TYPE, HeaderValue, VARY};
 use http::{HeaderMap, StatusCode};
 use serde::Serialize;
 
+use lift_auth::JwtAuthLayer;
+
 use super::body::{HealthJson, Liveness, ReadinessBody};
+use super::details::shows_details;
 use super::readiness::{Readiness, Status};
 use crate::runtime::state::RuntimeState;
 
@@ -25,7 +28,15 @@ const HEALTH_JSON: &str = "application/health+json";
 /// check's result, or 503 when a required check failed (optional failures are `warn`).
 /// `Accept: application/health+json` selects the IETF draft's format on all four routes;
 /// otherwise the body is the reference's JSON.
-pub(crate) fn health_router<S>(state: Arc<RuntimeState>, readiness: Arc<Readiness>) -> Router<S>
+///
+/// Why a check failed (its `output`) is shown only to a caller whose bearer token `auth`
+/// verifies with the `admin` role; anyone else sees each check's status, and the reasons go
+/// to the log once per change. A bad token is treated as none: a probe never gets a 401.
+pub(crate) fn health_router<S>(
+    state: Arc<RuntimeState>,
+    readiness: Arc<Readiness>,
+    auth: JwtAuthLayer,
+) -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
 {
@@ -34,13 +45,19 @@ where
         .route("/health/live", get(live))
         .route("/ready", get(ready))
         .route("/health/ready", get(ready))
-        .with_state(Probes { state, readiness })
+        .with_state(Probes {
+            state,
+            readiness,
+            auth,
+        })
 }
 
 #[derive(Debug, Clone)]
 struct Probes {
     state: Arc<RuntimeState>,
     readiness: Arc<Readiness>,
+    /// The module's auth layer, to tell an admin (who sees the details) from anyone else.
+    auth: JwtAuthLayer,
 }
 
 async fn live(State(probes): State<Probes>, headers: HeaderMap) -> Response {
@@ -55,15 +72,17 @@ async fn live(State(probes): State<Probes>, headers: HeaderMap) -> Response {
 async fn ready(State(probes): State<Probes>, headers: HeaderMap) -> Response {
     let state = &*probes.state;
     let report = probes.readiness.report(state).await;
+    let detailed = shows_details(&probes.auth, &headers).await;
     let status = if report.status == Status::Fail {
         StatusCode::SERVICE_UNAVAILABLE
     } else {
         StatusCode::OK
     };
     if wants_health_json(&headers) {
-        answer(status, HEALTH_JSON, &HealthJson::readiness(state, &report))
+        let body = HealthJson::readiness(state, &report, detailed);
+        answer(status, HEALTH_JSON, &body)
     } else {
-        let body = ReadinessBody::new(state, &report);
+        let body = ReadinessBody::new(state, &report, detailed);
         answer(status, "application/json", &body)
     }
 }

@@ -10,7 +10,7 @@
 //!
 //! Wiring, in `serve`: `Readiness::new(checks, settings)?` (refuses duplicate or reserved
 //! check names); `LiftClient::builder(config).call_observer(metrics.call_observer())`; then
-//! merge `health_router(state, readiness)` and `metrics.router(state)` with the module's
+//! merge `health_router(state, readiness, auth)` and `metrics.router(state)` with the module's
 //! routes and apply `metrics.layer()` with `Router::layer` on the merged router (after
 //! routing, where the matched route template is known; outside the router every request
 //! counts as `unmatched`).
@@ -18,6 +18,7 @@
 mod body;
 mod builtins;
 mod check;
+mod details;
 mod endpoints;
 mod metrics;
 mod readiness;

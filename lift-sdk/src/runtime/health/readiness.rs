@@ -1,7 +1,7 @@
 //! Evaluating readiness: the built-in checks, live, and the author's checks, cached.
 
-use std::collections::HashSet;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, PoisonError};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -107,7 +107,13 @@ pub(crate) struct Readiness {
     /// The last run of the author's checks; locked for the length of a run, which is what
     /// makes concurrent probes share it.
     cache: Arc<Mutex<Option<Cached>>>,
+    /// What the log last said of each of the author's checks: a failure is logged once per
+    /// change (of status or reason), not once per probe.
+    logged: std::sync::Mutex<HashMap<Arc<str>, Logged>>,
 }
+
+/// A check's status and reason, as last logged.
+type Logged = (Status, Option<String>);
 
 #[derive(Debug)]
 struct Cached {
@@ -144,6 +150,7 @@ impl Readiness {
             checks: checks.into(),
             ttl: settings.cache_ttl,
             cache: Arc::new(Mutex::new(None)),
+            logged: std::sync::Mutex::new(HashMap::new()),
         })
     }
 
@@ -156,6 +163,7 @@ impl Readiness {
         } else {
             self.authored().await
         };
+        self.log_changes(&authored);
         let status = builtins
             .iter()
             .chain(authored.iter())
@@ -201,6 +209,38 @@ impl Readiness {
                 .iter()
                 .map(|check| unfinished(check, "the checks were cancelled"))
                 .collect(),
+        }
+    }
+}
+
+impl Readiness {
+    /// Logs each of the author's checks whose status or reason changed since it was last
+    /// logged: a failure at `warn` with its reason (which `/ready` shows only to an admin), a
+    /// recovery at `info`. A first pass is not news. The built-in checks are left to the
+    /// registration's and the shutdown's own log lines.
+    fn log_changes(&self, results: &[CheckResult]) {
+        let mut logged = self.logged.lock().unwrap_or_else(PoisonError::into_inner);
+        for result in results {
+            let before = logged.get(&result.name);
+            if before.is_some_and(|(status, output)| {
+                *status == result.status && *output == result.output
+            }) {
+                continue;
+            }
+            let reason = result.output.as_deref().unwrap_or_default();
+            match result.status {
+                Status::Fail => {
+                    tracing::warn!(check = %result.name, reason, "readiness check failed: the module is not ready");
+                }
+                Status::Warn => {
+                    tracing::warn!(check = %result.name, reason, "optional readiness check failed");
+                }
+                Status::Pass if before.is_some() => {
+                    tracing::info!(check = %result.name, "readiness check passes again");
+                }
+                Status::Pass => {}
+            }
+            logged.insert(result.name.clone(), (result.status, result.output.clone()));
         }
     }
 }

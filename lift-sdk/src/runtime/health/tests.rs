@@ -4,11 +4,28 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use lift_auth::{JwtAuthLayer, Role, TokenIssuer, TokenVerifier};
 use lift_registry_client::ModuleId;
 use serde_json::{Value, json};
 
 use super::{Check, Readiness, ReadinessSettings, health_router};
 use crate::runtime::state::{RegistrationState, RuntimeState};
+
+const SECRET: &str = "lift-shared-secret-for-tests-0123456789abcdef";
+
+/// A token the module's auth layer verifies, with `roles`.
+fn token(roles: &[Role]) -> String {
+    let issuer = TokenIssuer::hs256(SECRET).expect("a valid secret");
+    let claims = issuer
+        .claims("user-1", "org-1", "ana@example.com")
+        .roles(roles.iter().cloned());
+    issuer.issue(&claims).expect("a token")
+}
+
+/// An admin's token: the only caller who sees why a check failed.
+fn admin() -> Option<String> {
+    Some(token(&[Role::Admin]))
+}
 
 /// A module named `reports` 1.2.0, registered as `2f1c`.
 fn registered_state() -> Arc<RuntimeState> {
@@ -29,7 +46,8 @@ struct Server {
 /// Serves the health routes.
 async fn serve(state: Arc<RuntimeState>, checks: Vec<Check>) -> Server {
     let readiness = Readiness::new(checks, ReadinessSettings::default()).expect("valid checks");
-    let app: axum::Router = health_router(state, Arc::new(readiness));
+    let auth = JwtAuthLayer::new(TokenVerifier::hs256(SECRET).expect("a valid secret"));
+    let app: axum::Router = health_router(state, Arc::new(readiness), auth);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a free port");
@@ -57,10 +75,19 @@ struct Answer {
 }
 
 impl Server {
+    /// An anonymous `GET`, as a probe sends it.
     async fn get(&self, path: &str, accept: Option<&str>) -> Answer {
+        self.get_as(path, accept, None).await
+    }
+
+    /// A `GET` with `Authorization: Bearer {bearer}` when given.
+    async fn get_as(&self, path: &str, accept: Option<&str>, bearer: Option<String>) -> Answer {
         let mut request = self.client.get(format!("{}{path}", self.base));
         if let Some(accept) = accept {
             request = request.header("accept", accept);
+        }
+        if let Some(bearer) = bearer {
+            request = request.bearer_auth(bearer);
         }
         let response = request.send().await.expect("an answer");
         let status = response.status().as_u16();
@@ -152,7 +179,7 @@ async fn a_failed_required_check_answers_503_with_the_reason() {
     ];
     let server = serve(registered_state(), checks).await;
 
-    let answer = server.get("/ready", None).await;
+    let answer = server.get_as("/ready", None, admin()).await;
 
     assert_eq!(answer.status, 503);
     assert_eq!(answer.body["detail"], "Service reports not ready");
@@ -175,8 +202,10 @@ async fn a_failed_optional_check_warns_and_stays_ready() {
     let checks = vec![counted("cache", &runs, Some("redis unreachable")).optional()];
     let server = serve(registered_state(), checks).await;
 
-    let answer = server.get("/ready", None).await;
-    let ietf = server.get("/ready", Some("application/health+json")).await;
+    let answer = server.get_as("/ready", None, admin()).await;
+    let ietf = server
+        .get_as("/ready", Some("application/health+json"), admin())
+        .await;
 
     assert_eq!(answer.status, 200);
     assert_eq!(answer.body["status"], "ready");
@@ -196,7 +225,7 @@ async fn a_hung_check_fails_by_its_timeout() {
         .timeout(Duration::from_millis(1500));
     let server = serve(registered_state(), vec![hung]).await;
 
-    let answer = server.get("/ready", None).await;
+    let answer = server.get_as("/ready", None, admin()).await;
 
     assert_eq!(answer.status, 503);
     assert_eq!(
@@ -215,7 +244,7 @@ async fn a_panicking_check_fails_without_taking_readiness_down() {
     });
     let server = serve(registered_state(), vec![panics]).await;
 
-    let answer = server.get("/ready", None).await;
+    let answer = server.get_as("/ready", None, admin()).await;
 
     assert_eq!(answer.status, 503);
     assert_eq!(
@@ -232,7 +261,7 @@ async fn shutdown_turns_readiness_503_at_once_even_with_a_cached_200() {
     assert_eq!(server.get("/ready", None).await.status, 200);
 
     state.begin_shutdown();
-    let answer = server.get("/ready", None).await;
+    let answer = server.get_as("/ready", None, admin()).await;
 
     assert_eq!(answer.status, 503);
     assert_eq!(
@@ -253,12 +282,12 @@ async fn readiness_waits_for_registration() {
     });
     let server = serve(state.clone(), Vec::new()).await;
 
-    let pending = server.get("/ready", None).await;
+    let pending = server.get_as("/ready", None, admin()).await;
     state.set_registration(RegistrationState::Registered {
         id: ModuleId::new("9a7e").expect("a valid id"),
         registrations: 1,
     });
-    let registered = server.get("/ready", None).await;
+    let registered = server.get_as("/ready", None, admin()).await;
 
     assert_eq!(pending.status, 503);
     assert_eq!(
@@ -303,7 +332,7 @@ async fn health_json_is_served_on_every_route_with_its_content_type() {
         );
     }
     for path in ["/ready", "/health/ready"] {
-        let mut answer = server.get(path, accept).await;
+        let mut answer = server.get_as(path, accept, admin()).await;
 
         assert_eq!(answer.status, 503);
         assert_eq!(answer.content_type, "application/health+json");
@@ -370,4 +399,119 @@ async fn the_sdk_s_own_decoders_read_both_bodies() {
     assert_eq!(ready.checks["registered"].result["module_id"], "2f1c");
     assert_eq!(ready.checks.len(), 3);
     assert!(ready.timestamp.is_some() && ready.mistyped.is_empty());
+}
+
+#[tokio::test]
+async fn only_an_admin_s_token_sees_why_a_check_failed() {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let reason = "error sending request for url (http://memory.internal:8003/internal/health)";
+    let state = Arc::new(RuntimeState::new("reports", "1.2.0", true));
+    state.set_registration(RegistrationState::Pending {
+        attempts: 2,
+        last_error: Some("http://registry.internal:8005 refused".to_owned()),
+    });
+    let server = serve(state, vec![counted("memory", &runs, Some(reason))]).await;
+    let health_json = Some("application/health+json");
+
+    for (who, bearer) in [
+        ("anonymous", None),
+        ("a user", Some(token(&[Role::User]))),
+        ("a developer", Some(token(&[Role::Developer]))),
+        ("a bad token", Some("not.a.token".to_owned())),
+        ("a token of another secret", {
+            let issuer = TokenIssuer::hs256("another-secret-another-secret-0123456789").unwrap();
+            Some(
+                issuer
+                    .issue(&issuer.claims("u", "o", "e@x.io").roles([Role::Admin]))
+                    .unwrap(),
+            )
+        }),
+    ] {
+        for accept in [None, health_json] {
+            let answer = server.get_as("/ready", accept, bearer.clone()).await;
+
+            // Never a 401 on a probe: the status is the module's readiness.
+            assert_eq!(answer.status, 503, "{who}");
+            let text = answer.body.to_string();
+            assert!(!text.contains("internal"), "{who} sees details: {text}");
+            assert!(!text.contains("refused"), "{who} sees details: {text}");
+            let memory = match accept {
+                None => answer.body["checks"]["memory"]["status"].clone(),
+                Some(_) => answer.body["checks"]["memory"][0]["status"].clone(),
+            };
+            assert!(memory == "not_ready" || memory == "fail", "{who}: {text}");
+        }
+    }
+
+    let admin = server.get_as("/ready", None, admin()).await;
+    assert_eq!(admin.body["checks"]["memory"]["result"]["output"], reason);
+    assert_eq!(
+        admin.body["checks"]["registered"]["result"]["output"],
+        "not registered after 2 attempts: http://registry.internal:8005 refused"
+    );
+    let admin = server.get_as("/ready", health_json, self::admin()).await;
+    assert_eq!(admin.body["checks"]["memory"][0]["output"], reason);
+}
+
+/// Log lines written by the test's subscriber.
+#[derive(Clone, Default)]
+struct Logs(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_failure_s_reason_is_logged_once_per_change_not_per_probe() {
+    let logs = Logs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::callsite::rebuild_interest_cache();
+    let failing = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let flag = failing.clone();
+    let check = Check::new("memory", move || {
+        let failing = flag.load(Ordering::SeqCst);
+        async move {
+            if failing {
+                Err("connection refused by memory.internal".to_owned())
+            } else {
+                Ok(())
+            }
+        }
+    });
+    let readiness = Readiness::new(
+        vec![check],
+        ReadinessSettings::new().cache_ttl(Duration::ZERO),
+    )
+    .expect("valid checks");
+    let state = registered_state();
+
+    for _ in 0..3 {
+        readiness.report(&state).await;
+    }
+    failing.store(false, Ordering::SeqCst);
+    for _ in 0..2 {
+        readiness.report(&state).await;
+    }
+
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let failures: Vec<_> = text
+        .lines()
+        .filter(|line| line.contains("readiness check failed"))
+        .collect();
+    assert_eq!(failures.len(), 1, "{text}");
+    assert!(failures[0].contains("WARN"), "{text}");
+    assert!(failures[0].contains("memory.internal"), "{text}");
+    assert_eq!(text.matches("passes again").count(), 1, "{text}");
 }

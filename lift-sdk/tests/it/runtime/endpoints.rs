@@ -80,7 +80,16 @@ async fn readiness_reports_every_check_and_fails_only_on_required_ones() {
         ..Notes::default()
     };
     let (running, base) = start(&platform, module).await;
+    // Why it failed is for an admin's token only; a probe sees the status.
     let response = reqwest::get(format!("{base}/ready")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(!response.text().await.unwrap().contains("memory is down"));
+    let response = reqwest::Client::new()
+        .get(format!("{base}/ready"))
+        .bearer_auth(token("u-admin", &["admin"]))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(response.text().await.unwrap().contains("memory is down"));
     let response = reqwest::Client::new()
