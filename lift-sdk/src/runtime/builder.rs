@@ -12,6 +12,7 @@ use tokio::net::TcpListener;
 use super::error::ServeError;
 use super::health::ReadinessSettings;
 use super::http::HttpLimits;
+use super::logging;
 use super::module::LiftModule;
 use super::registration::RegistrationSettings;
 use super::running::RunningModule;
@@ -235,10 +236,17 @@ impl<M: LiftModule> Runtime<M> {
 
     /// Runs the module until it shut down (see [`serve`]).
     ///
+    /// When the process has no `tracing` subscriber yet, installs the default one first:
+    /// `RUST_LOG` filters (default `info`), `LIFT_LOG_FORMAT` is `text` (default) or `json`
+    /// (one object per line, with the id of the request being served). A module that
+    /// installed its own keeps it. [`start`](Self::start) installs none.
+    ///
     /// # Errors
     ///
-    /// As [`serve`].
+    /// As [`serve`]; also [`ServeError::Config`] naming `LIFT_LOG_FORMAT` or `RUST_LOG` when
+    /// either is malformed.
     pub async fn serve(self) -> Result<(), ServeError> {
+        logging::install_default()?;
         self.start().await?.wait().await
     }
 }

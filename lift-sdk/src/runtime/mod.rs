@@ -11,6 +11,7 @@ mod context;
 mod error;
 mod health;
 mod http;
+mod logging;
 mod module;
 mod registration;
 mod request_id;

@@ -97,7 +97,7 @@ pub(crate) struct ShutdownTiming {
 pub(crate) struct Shutdown {
     pub(crate) state: Arc<RuntimeState>,
     pub(crate) registrar: Option<Arc<Registrar>>,
-    pub(crate) registering: Option<tokio::task::JoinHandle<()>>,
+    pub(crate) registering: Option<tokio::task::JoinHandle<Result<(), ServeError>>>,
     pub(crate) server: Server,
     pub(crate) timing: ShutdownTiming,
 }
@@ -115,9 +115,11 @@ impl Shutdown {
         }
         tracing::info!("shutting down: readiness reports 503");
         let step = Instant::now();
-        if let Some(registering) = self.registering {
-            let _ = registering.await;
-        }
+        // A registration that refused to go on (a live replica at this URL) is the result.
+        let registration = match self.registering {
+            Some(registering) => registering.await.unwrap_or(Ok(())),
+            None => Ok(()),
+        };
         if let Some(registrar) = &self.registrar {
             match registrar.deregister(&self.state).await {
                 Ok(()) => {
@@ -141,7 +143,9 @@ impl Shutdown {
             "shutdown step: listener closed, draining the requests in flight"
         );
         self.server.drain();
-        match tokio::time::timeout(self.timing.drain_timeout, self.server.stopped()).await {
+        let drained = match tokio::time::timeout(self.timing.drain_timeout, self.server.stopped())
+            .await
+        {
             Ok(result) => {
                 tracing::info!(took = ?step.elapsed(), "shutdown step: drained");
                 result.map_err(ServeError::Server)
@@ -151,7 +155,8 @@ impl Shutdown {
                 tracing::warn!(requests_cut = cut, deadline = ?self.timing.drain_timeout, "shutdown step: drain deadline passed; the requests still in flight were cut");
                 Ok(())
             }
-        }
+        };
+        registration.and(drained)
     }
 }
 

@@ -16,12 +16,15 @@ use super::health::{Metrics, Readiness};
 use super::http::HttpLimits;
 use super::module::{LiftModule, ManifestSource};
 use super::registration::RegistrationSettings;
-use super::registration::{Registrar, register_with_observability, registry_client};
+use super::registration::{
+    CredentialSource, InstanceProbe, Registrar, register_with_observability, registry_client,
+    service_token_signer,
+};
 use super::running::RunningModule;
 use super::server::Server;
 use super::shutdown::{Shutdown, ShutdownTiming, run_hook, watch_os_signals};
 use super::state::RuntimeState;
-use crate::config::parse_public_url;
+use crate::config::{Credentials, Routing, parse_public_url};
 use crate::{LiftClient, LiftConfig};
 
 pub(crate) async fn start<M: LiftModule>(runtime: Runtime<M>) -> Result<RunningModule, ServeError> {
@@ -70,9 +73,7 @@ pub(crate) async fn start<M: LiftModule>(runtime: Runtime<M>) -> Result<RunningM
     let metrics = Metrics::new();
     let client = match client {
         Some(client) => client,
-        None => LiftClient::builder(config.clone())
-            .call_observer(metrics.call_observer())
-            .build()?,
+        None => module_client(&config, &manifest.name, &metrics)?,
     };
     let http = lift_sdk_core::default_http_client()?;
     let registry = if register {
@@ -102,18 +103,29 @@ pub(crate) async fn start<M: LiftModule>(runtime: Runtime<M>) -> Result<RunningM
         choice.log(local_addr);
         choice.url
     });
-    let registrar = registry
-        .map(|registry| Registrar::new(registry, manifest.clone(), &public_url, registration))
-        .transpose()?
-        .map(Arc::new);
-
-    module.on_start(&client).await.map_err(ServeError::Start)?;
-
     let state = Arc::new(RuntimeState::new(
         &manifest.name,
         &manifest.version,
         register,
     ));
+    let registrar = match registry {
+        Some(registry) => {
+            let mut registrar =
+                Registrar::new(registry, manifest.clone(), &public_url, registration)?
+                    .with_instance(InstanceProbe {
+                        this: state.instance_id().to_owned(),
+                        health_path: manifest.health_endpoint().to_owned(),
+                        http: http.clone(),
+                    });
+            if let Ok(source) = CredentialSource::of(&config) {
+                registrar = registrar.with_credentials(source);
+            }
+            Some(Arc::new(registrar))
+        }
+        None => None,
+    };
+
+    module.on_start(&client).await.map_err(ServeError::Start)?;
     let shared = ModuleShared {
         state: state.clone(),
         client,
@@ -123,11 +135,25 @@ pub(crate) async fn start<M: LiftModule>(runtime: Runtime<M>) -> Result<RunningM
     );
 
     let server = Server::spawn(listener, app, limits);
-    tracing::info!(module = %manifest.name, address = %local_addr, public_url = %public_url, "module listening");
+    tracing::info!(
+        module = %manifest.name,
+        version = %manifest.version,
+        address = %local_addr,
+        public_url = %public_url,
+        instance_id = state.instance_id(),
+        "module listening"
+    );
 
     let registering = registrar.clone().map(|registrar| {
         let state = state.clone();
-        tokio::spawn(async move { registrar.run(&state).await })
+        tokio::spawn(async move {
+            let result = registrar.run(&state).await;
+            if result.is_err() {
+                // Registering would evict a live replica: the module must not serve.
+                state.begin_shutdown();
+            }
+            result
+        })
     });
     if let Some(observability) = config.observability_url.clone() {
         let health_url = health_url(&public_url, &manifest);
@@ -208,6 +234,23 @@ fn read_manifest(
             source,
         }),
     }
+}
+
+/// The module's own client: the given configuration's credentials, or, when it has none and
+/// `JWT_SECRET` is set, the service token the module registers with (so `on_start`, the
+/// module's readiness checks and `ModuleContext::module_client` act as the module itself).
+fn module_client(
+    config: &LiftConfig,
+    module_name: &str,
+    metrics: &Metrics,
+) -> Result<LiftClient, ServeError> {
+    let mut builder = LiftClient::builder(config.clone()).call_observer(metrics.call_observer());
+    if let (Some(secret), Credentials::None, Routing::Gateway) =
+        (&config.jwt_secret, &config.credentials, &config.routing)
+    {
+        builder = builder.credentials(service_token_signer(secret.expose(), module_name)?);
+    }
+    Ok(builder.build()?)
 }
 
 fn default_auth(config: &LiftConfig) -> Result<JwtAuthLayer, ServeError> {

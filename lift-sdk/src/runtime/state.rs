@@ -32,16 +32,31 @@ pub enum RegistrationState {
         /// module and it registered again.
         registrations: u64,
     },
+    /// Registered under `id`, but the last confirmation failed (the registry did not answer,
+    /// refused the credentials, or answered something undecodable): the record may or may
+    /// not still exist. Readiness reports it as a warning (or a failure with
+    /// [`ReadinessSettings::require_confirmed`](crate::runtime::ReadinessSettings::require_confirmed)),
+    /// and `lift_module_registered` is `0`.
+    Unconfirmed {
+        /// The id the registry assigned.
+        id: ModuleId,
+        /// Registrations since start, as for [`Registered`](Self::Registered).
+        registrations: u64,
+        /// When the first failed confirmation of this run of failures came back.
+        since: chrono::DateTime<chrono::Utc>,
+        /// Why the last confirmation failed.
+        last_error: String,
+    },
     /// Deregistered during shutdown.
     Deregistered,
 }
 
 impl RegistrationState {
-    /// The registry's id for the module, while it is registered.
+    /// The registry's id for the module, while it is registered (confirmed or not).
     #[must_use]
     pub fn module_id(&self) -> Option<&ModuleId> {
         match self {
-            Self::Registered { id, .. } => Some(id),
+            Self::Registered { id, .. } | Self::Unconfirmed { id, .. } => Some(id),
             _ => None,
         }
     }
@@ -52,6 +67,9 @@ impl RegistrationState {
 pub(crate) struct RuntimeState {
     name: String,
     version: String,
+    /// This process's instance id: a fresh UUID, in `/health` and the registry record's
+    /// metadata, so that replicas sharing a base URL can tell each other apart.
+    instance_id: String,
     started: Instant,
     registration: watch::Sender<RegistrationState>,
     shutting_down: watch::Sender<bool>,
@@ -71,6 +89,7 @@ impl RuntimeState {
         Self {
             name: name.into(),
             version: version.into(),
+            instance_id: lift_sdk_core::new_request_id(),
             started: Instant::now(),
             registration: watch::Sender::new(registration),
             shutting_down: watch::Sender::new(false),
@@ -85,6 +104,11 @@ impl RuntimeState {
     /// The module's version (from its manifest).
     pub(crate) fn version(&self) -> &str {
         &self.version
+    }
+
+    /// This process's instance id.
+    pub(crate) fn instance_id(&self) -> &str {
+        &self.instance_id
     }
 
     /// Time since the runtime started (tokio's clock, so paused-clock tests control it).

@@ -29,6 +29,8 @@ pub(crate) struct Liveness<'a> {
     service: &'a str,
     timestamp: String,
     version: &'a str,
+    /// This process's instance id (tells replicas that share a base URL apart).
+    instance_id: &'a str,
     /// Always empty: liveness never looks at a dependency. Kept because the reference's
     /// model has it (values are strings there).
     dependencies: BTreeMap<&'static str, &'static str>,
@@ -42,6 +44,7 @@ impl<'a> Liveness<'a> {
             service: state.name(),
             timestamp: naive_utc(Utc::now()),
             version: state.version(),
+            instance_id: state.instance_id(),
             dependencies: BTreeMap::new(),
             uptime: state.uptime().as_secs_f64(),
         }

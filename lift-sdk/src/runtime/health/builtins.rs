@@ -14,10 +14,26 @@ pub(crate) const REGISTERED: &str = "registered";
 pub(crate) const SHUTTING_DOWN: &str = "shutting_down";
 
 /// Passes while registered (its result carries the id) or when registration is disabled;
-/// fails while pending (saying why) and once deregistered.
-pub(crate) fn registered(registration: &RegistrationState) -> CheckResult {
+/// warns while unconfirmed (fails instead when `require_confirmed`); fails while pending
+/// (saying why) and once deregistered.
+pub(crate) fn registered(registration: &RegistrationState, require_confirmed: bool) -> CheckResult {
     let (status, output, module_id) = match registration {
         RegistrationState::Registered { id, .. } => (Status::Pass, None, Some(id.clone())),
+        RegistrationState::Unconfirmed {
+            id,
+            since,
+            last_error,
+            ..
+        } => {
+            let status = if require_confirmed {
+                Status::Fail
+            } else {
+                Status::Warn
+            };
+            let since = since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            let output = format!("unconfirmed since {since}: {last_error}");
+            (status, Some(output), Some(id.clone()))
+        }
         RegistrationState::Disabled => (
             Status::Pass,
             Some("registration is disabled".to_owned()),
@@ -82,17 +98,33 @@ mod tests {
             last_error: None,
         };
 
-        assert_eq!(registered(&registered_state).module_id, Some(id));
         assert_eq!(
-            registered(&RegistrationState::Disabled).status,
+            registered(&registered_state, false).module_id,
+            Some(id.clone())
+        );
+        assert_eq!(
+            registered(&RegistrationState::Disabled, false).status,
             Status::Pass
         );
-        assert_eq!(registered(&pending).status, Status::Fail);
+        assert_eq!(registered(&pending, false).status, Status::Fail);
         assert_eq!(
-            registered(&RegistrationState::Deregistered)
+            registered(&RegistrationState::Deregistered, false)
                 .output
                 .as_deref(),
             Some("deregistered")
         );
+        let unconfirmed = RegistrationState::Unconfirmed {
+            id: id.clone(),
+            registrations: 1,
+            since: Utc::now(),
+            last_error: "503 from the registry".to_owned(),
+        };
+        let lenient = registered(&unconfirmed, false);
+        assert_eq!(
+            (lenient.status, lenient.module_id),
+            (Status::Warn, Some(id))
+        );
+        assert!(lenient.output.unwrap().contains("unconfirmed since"));
+        assert_eq!(registered(&unconfirmed, true).status, Status::Fail);
     }
 }

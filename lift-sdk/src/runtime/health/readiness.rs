@@ -34,6 +34,10 @@ pub struct ReadinessSettings {
     /// runs the checks for every probe (still one run at a time). The built-in checks
     /// (`registered`, `shutting_down`) are never cached.
     pub cache_ttl: Duration,
+    /// Whether a registration the registry could not confirm makes the module not ready
+    /// (default `false`: a registry outage must not take every module out of rotation; the
+    /// `registered` check then warns, and never reports the registration as confirmed).
+    pub require_confirmed: bool,
 }
 
 impl ReadinessSettings {
@@ -49,12 +53,20 @@ impl ReadinessSettings {
         self.cache_ttl = ttl;
         self
     }
+
+    /// Whether an unconfirmed registration makes the module not ready (default `false`).
+    #[must_use]
+    pub fn require_confirmed(mut self, required: bool) -> Self {
+        self.require_confirmed = required;
+        self
+    }
 }
 
 impl Default for ReadinessSettings {
     fn default() -> Self {
         Self {
             cache_ttl: Duration::from_secs(1),
+            require_confirmed: false,
         }
     }
 }
@@ -104,6 +116,8 @@ impl Report {
 pub(crate) struct Readiness {
     checks: Arc<[Check]>,
     ttl: Duration,
+    /// See [`ReadinessSettings::require_confirmed`].
+    require_confirmed: bool,
     /// The last run of the author's checks; locked for the length of a run, which is what
     /// makes concurrent probes share it.
     cache: Arc<Mutex<Option<Cached>>>,
@@ -149,6 +163,7 @@ impl Readiness {
         Ok(Self {
             checks: checks.into(),
             ttl: settings.cache_ttl,
+            require_confirmed: settings.require_confirmed,
             cache: Arc::new(Mutex::new(None)),
             logged: std::sync::Mutex::new(HashMap::new()),
         })
@@ -157,7 +172,10 @@ impl Readiness {
     /// Evaluates readiness now. The built-ins read `state` live, so a probe after
     /// `begin_shutdown` fails at once, without running (or waiting for) the author's checks.
     pub(crate) async fn report(&self, state: &RuntimeState) -> Report {
-        let builtins = [registered(&state.registration()), shutting_down(state)];
+        let builtins = [
+            registered(&state.registration(), self.require_confirmed),
+            shutting_down(state),
+        ];
         let authored = if state.is_shutting_down() {
             Arc::from([])
         } else {

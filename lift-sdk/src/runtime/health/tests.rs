@@ -134,9 +134,13 @@ async fn liveness_has_the_reference_shape_and_never_runs_a_check() {
         take_naive_timestamp(&mut answer.body);
         assert!(answer.body["uptime"].as_f64().expect("seconds") >= 0.0);
         answer.body["uptime"] = json!(0);
+        // A UUID per process: replicas that share a base URL tell each other apart by it.
+        let instance = answer.body["instance_id"].take();
+        assert_eq!(instance.as_str().map(str::len), Some(36), "{instance}");
+        answer.body["instance_id"] = json!("id");
         assert_eq!(
             answer.body,
-            json!({"status": "healthy", "service": "reports", "version": "1.2.0", "dependencies": {}, "uptime": 0})
+            json!({"status": "healthy", "service": "reports", "version": "1.2.0", "instance_id": "id", "dependencies": {}, "uptime": 0})
         );
     }
     assert_eq!(runs.load(Ordering::SeqCst), 0);

@@ -41,9 +41,13 @@ pub(crate) struct RequestSpan(pub(crate) Span);
 ///   the same `X-Request-ID` and continues the same trace;
 /// - an `http.request` span with `request_id`, `method`, `route` (the matched route
 ///   template, never the raw path with its ids; `unmatched` for the 404 fallback),
-///   `status`, `user_id` (see [`RecordUserLayer`]), `module_id` and `trace`, and one `info`
-///   event with status and latency when the answer is ready. Headers are never recorded, so
-///   no token reaches the logs.
+///   `status`, `user_id` (see [`RecordUserLayer`]), `module_id` and `trace`, and one
+///   `request finished` event with status and latency when the answer is ready. Headers are
+///   never recorded, so no token reaches the logs.
+///
+/// The span and the event are at `debug`, so at the default `info` level they cost a
+/// disabled-callsite check and nothing more; an answer with a 5xx status is a `warn` event
+/// (with its request id) at every level, since an operator wants to see those.
 ///
 /// A hand-written service rather than `axum::middleware::from_fn`, which clones the whole
 /// stack below it and boxes it again on every request; this one allocates nothing of its own
@@ -102,7 +106,7 @@ where
             .extensions()
             .get::<MatchedPath>()
             .map_or("unmatched", MatchedPath::as_str);
-        let span = tracing::info_span!(
+        let span = tracing::debug_span!(
             "http.request",
             request_id = %id,
             method = %request.method(),
@@ -121,7 +125,7 @@ where
         let extensions = request.extensions_mut();
         extensions.insert(RequestId::new(id.clone()));
         extensions.insert(RequestSpan(span.clone()));
-        let context = RequestContext::new().request_id(id).trace(trace);
+        let context = RequestContext::new().request_id(id.clone()).trace(trace);
         // axum runs extractors and handlers when the future is polled, inside the scope.
         let answer = context
             .scope(self.inner.call(request))
@@ -129,6 +133,7 @@ where
         RequestContextFuture {
             answer,
             span,
+            id,
             id_header,
             started,
         }
@@ -142,6 +147,7 @@ pin_project! {
         #[pin]
         answer: Instrumented<TaskLocalFuture<RequestContext, F>>,
         span: Span,
+        id: Arc<str>,
         id_header: Option<HeaderValue>,
         started: Instant,
     }
@@ -162,12 +168,12 @@ where
         if let Some(value) = this.id_header.take() {
             response.headers_mut().insert(X_REQUEST_ID, value);
         }
-        tracing::info!(
-            parent: span,
-            status,
-            latency_ms = started.elapsed().as_secs_f64() * 1000.0,
-            "request finished"
-        );
+        let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+        if response.status().is_server_error() {
+            tracing::warn!(parent: span, status, latency_ms, request_id = %this.id, "request failed");
+        } else {
+            tracing::debug!(parent: span, status, latency_ms, "request finished");
+        }
         Poll::Ready(Ok(response))
     }
 }

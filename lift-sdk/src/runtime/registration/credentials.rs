@@ -161,8 +161,11 @@ pub(crate) fn registry_client_with(
     Ok(builder.build()?.registry().clone())
 }
 
-/// The signer of the module's service tokens.
-fn service_token_signer(secret: &str, module_name: &str) -> Result<Arc<dyn AuthProvider>, Error> {
+/// The signer of the module's service tokens: subject `module-<slug>`, role `developer`.
+pub(crate) fn service_token_signer(
+    secret: &str,
+    module_name: &str,
+) -> Result<Arc<dyn AuthProvider>, Error> {
     let issuer = TokenIssuer::hs256(secret).map_err(|err| {
         Error::builder("JWT_SECRET cannot sign service tokens for registration").with_source(err)
     })?;

@@ -6,32 +6,42 @@ use std::time::Duration;
 
 use lift_registry_client::{ModuleId, ModuleManifest, ModuleRecord, RegistryClient, Unregistered};
 use lift_sdk_core::Error;
-use tokio::time::{Instant, MissedTickBehavior};
 use url::Url;
 
 use super::backoff::Backoff;
+use super::credentials::CredentialSource;
+use super::instance::{INSTANCE_ID_KEY, InstanceProbe, Owner};
+use super::refusal::{Failure, hint};
 use super::settings::RegistrationSettings;
+use crate::runtime::error::ServeError;
 use crate::runtime::state::{RegistrationState, RuntimeState};
 
 /// The shortest pause or interval: a zero setting must not make a busy loop.
-const MIN_PAUSE: Duration = Duration::from_millis(1);
+pub(super) const MIN_PAUSE: Duration = Duration::from_millis(1);
 
 /// Registers one module instance and keeps it registered.
 ///
 /// A record in the registry with the module's name **and** its base URL (trailing `/`
-/// ignored: the registry stores `http://h:1/` for `http://h:1`) belongs to this instance:
+/// ignored: the registry stores `http://h:1/` for `http://h:1`) may belong to this instance:
 /// at start such records are stale (left by a crash, or by a registration whose answer was
-/// lost) and are deleted before registering afresh; when registering *again* after the
-/// registry lost the module, such a record is adopted instead (it is the answer of a lost
-/// attempt, or a replica serving the same URL, which must not be made to re-register in
-/// turn). Records with other base URLs (other replicas) are never touched.
+/// lost) and are deleted before registering afresh, unless the URL answers with another
+/// live instance's id (see [`InstanceProbe`]): then the start is refused with
+/// [`ServeError::Conflict`]. When registering *again* after the registry lost the module,
+/// such a record is adopted instead (it is the answer of a lost attempt, or a replica
+/// serving the same URL, which must not be made to re-register in turn). Records with other
+/// base URLs (other replicas) are never touched.
 #[derive(Debug)]
 pub(crate) struct Registrar {
-    registry: RegistryClient,
+    pub(super) registry: RegistryClient,
     manifest: ModuleManifest,
     /// The public base URL, normalised and without trailing `/`, as sent.
     base_url: String,
-    settings: RegistrationSettings,
+    pub(super) settings: RegistrationSettings,
+    /// Where the credentials come from, for the hints of refusals.
+    pub(super) credentials: Option<CredentialSource>,
+    /// Tells this instance's stale records from a live replica's; none: every record with
+    /// this URL counts as stale.
+    probe: Option<InstanceProbe>,
     /// Successful registrations so far.
     registrations: AtomicU64,
     /// A registration `POST` was sent and its outcome is unknown: a record may exist that
@@ -43,6 +53,19 @@ pub(crate) struct Registrar {
 enum Outcome {
     Registered(ModuleId),
     Adopted(ModuleId),
+}
+
+/// Why an attempt failed.
+enum AttemptError {
+    Registry(Error),
+    /// Another live instance serves this base URL (its instance id).
+    Conflict(String),
+}
+
+impl From<Error> for AttemptError {
+    fn from(err: Error) -> Self {
+        Self::Registry(err)
+    }
 }
 
 impl Registrar {
@@ -74,30 +97,56 @@ impl Registrar {
             manifest,
             base_url,
             settings,
+            credentials: None,
+            probe: None,
             registrations: AtomicU64::new(0),
             maybe_orphan: AtomicBool::new(false),
         })
     }
 
+    /// Names where the credentials come from, so refusals say what to check.
+    pub(crate) fn with_credentials(mut self, source: CredentialSource) -> Self {
+        self.credentials = Some(source);
+        self
+    }
+
+    /// Probes the URL of a same-URL record before deleting it, and registers `probe.this`
+    /// in the record's metadata.
+    pub(crate) fn with_instance(mut self, probe: InstanceProbe) -> Self {
+        let metadata = self.manifest.metadata.get_or_insert_with(Default::default);
+        metadata
+            .extra
+            .insert(INSTANCE_ID_KEY.to_owned(), probe.this.clone().into());
+        self.probe = Some(probe);
+        self
+    }
+
     /// Registers the module and keeps it registered until shutdown starts.
     ///
-    /// Publishes [`RegistrationState::Pending`] after each failed attempt and
-    /// [`RegistrationState::Registered`] on success. Cancel-safe: the state is only changed
-    /// between awaits, from answers actually received, so dropping this future anywhere
-    /// leaves it true. A registration cut short may leave a record behind;
+    /// Publishes [`RegistrationState::Pending`] after each failed attempt,
+    /// [`RegistrationState::Registered`] on success and
+    /// [`RegistrationState::Unconfirmed`] while confirmations fail. Cancel-safe: the state is
+    /// only changed between awaits, from answers actually received, so dropping this future
+    /// anywhere leaves it true. A registration cut short may leave a record behind;
     /// [`deregister`](Self::deregister) looks for it.
-    pub(crate) async fn run(&self, state: &RuntimeState) {
+    ///
+    /// # Errors
+    ///
+    /// [`ServeError::Conflict`] when another live instance serves this base URL: the module
+    /// must not start (it would evict that instance's record).
+    pub(crate) async fn run(&self, state: &RuntimeState) -> Result<(), ServeError> {
         let mut lost: Option<ModuleId> = None;
         loop {
             let id = tokio::select! {
                 biased;
-                () = state.shutdown_started() => return,
-                id = self.register(state, lost.as_ref()) => id,
+                () = state.shutdown_started() => return Ok(()),
+                id = self.register(state, lost.as_ref()) => id?,
             };
+            let registrations = self.registrations.load(Ordering::Relaxed);
             tokio::select! {
                 biased;
-                () = state.shutdown_started() => return,
-                () = self.confirm_until_lost(&id) => {}
+                () = state.shutdown_started() => return Ok(()),
+                () = self.confirm_until_lost(state, &id, registrations) => {}
             }
             state.set_registration(RegistrationState::Pending {
                 attempts: 0,
@@ -108,62 +157,97 @@ impl Registrar {
     }
 
     /// Attempts until one succeeds, pausing with backoff; returns the module's id.
-    async fn register(&self, state: &RuntimeState, lost: Option<&ModuleId>) -> ModuleId {
+    async fn register(
+        &self,
+        state: &RuntimeState,
+        lost: Option<&ModuleId>,
+    ) -> Result<ModuleId, ServeError> {
         let mut backoff = Backoff::new(
             self.settings.retry_initial.max(MIN_PAUSE),
             self.settings.retry_max.max(MIN_PAUSE),
         );
         let mut attempts: u32 = 0;
         loop {
-            match self.attempt(lost.is_some()).await {
-                Ok(outcome) => {
-                    let (id, how) = match outcome {
-                        Outcome::Registered(id) => (id, "registered"),
-                        Outcome::Adopted(id) => (id, "adopted the existing record"),
-                    };
-                    let registrations = self.registrations.fetch_add(1, Ordering::Relaxed) + 1;
-                    state.set_registration(RegistrationState::Registered {
-                        id: id.clone(),
-                        registrations,
-                    });
-                    match lost {
-                        None => tracing::info!(module_id = %id, how, "module registered"),
-                        Some(old) => tracing::info!(
-                            module_id = %id,
-                            previous_id = %old,
-                            how,
-                            registrations,
-                            "module registered again: the registry had lost it"
-                        ),
-                    }
-                    return id;
+            let err = match self.attempt(lost.is_some()).await {
+                Ok(outcome) => return Ok(self.registered(state, outcome, lost)),
+                Err(AttemptError::Conflict(other)) => {
+                    let err = self.conflict(state, other);
+                    tracing::error!(error = %err, "registration refused: the module stops");
+                    return Err(err);
                 }
-                Err(err) => {
-                    attempts = attempts.saturating_add(1);
-                    state.set_registration(RegistrationState::Pending {
-                        attempts,
-                        last_error: Some(err.to_string()),
-                    });
-                    let pause = if is_curable(&err) {
-                        let pause = backoff.next_pause();
-                        tracing::warn!(attempts, error = %err, retry_in = ?pause, "registration failed; retrying");
-                        pause
-                    } else {
-                        // A refusal (wrong credentials or role, invalid body) is a
-                        // configuration problem: say so loudly, and retry rarely in case it
-                        // is fixed on the platform side (a role granted, a secret rotated).
-                        let pause = backoff.max();
-                        tracing::error!(attempts, error = %err, retry_in = ?pause, "the registry refused the registration; check the credentials and their role (admin or developer)");
-                        pause
-                    };
-                    tokio::time::sleep(pause).await;
+                Err(AttemptError::Registry(err)) => err,
+            };
+            attempts = attempts.saturating_add(1);
+            state.set_registration(RegistrationState::Pending {
+                attempts,
+                last_error: Some(err.to_string()),
+            });
+            let pause = match Failure::of(&err) {
+                Failure::Transient => {
+                    let pause = backoff.next_pause();
+                    tracing::warn!(attempts, error = %err, retry_in = ?pause, "registration failed; retrying");
+                    pause
                 }
+                Failure::Undecodable => {
+                    let pause = backoff.next_pause();
+                    tracing::warn!(attempts, error = %err, retry_in = ?pause, "the registry's answer could not be decoded (a proxy's page, or a registry of another version?); retrying");
+                    pause
+                }
+                Failure::Credentials | Failure::Refused => {
+                    // A configuration problem: say what to check, and retry rarely in case
+                    // it is fixed on the platform side (a role granted, a secret rotated).
+                    let pause = backoff.max();
+                    let status = err.status().map(|status| status.as_u16());
+                    tracing::warn!(attempts, status, error = %err, retry_in = ?pause, "the registry refused the registration: {}", hint(&err, self.credentials));
+                    pause
+                }
+            };
+            tokio::time::sleep(pause).await;
+        }
+    }
+
+    /// Publishes and logs a successful attempt.
+    fn registered(
+        &self,
+        state: &RuntimeState,
+        outcome: Outcome,
+        lost: Option<&ModuleId>,
+    ) -> ModuleId {
+        let (id, how) = match outcome {
+            Outcome::Registered(id) => (id, "registered"),
+            Outcome::Adopted(id) => (id, "adopted the existing record"),
+        };
+        let registrations = self.registrations.fetch_add(1, Ordering::Relaxed) + 1;
+        state.set_registration(RegistrationState::Registered {
+            id: id.clone(),
+            registrations,
+        });
+        match lost {
+            None => {
+                tracing::info!(module_id = %id, base_url = %self.base_url, how, "module registered")
             }
+            Some(old) => tracing::info!(
+                module_id = %id,
+                previous_id = %old,
+                how,
+                registrations,
+                "module registered again: the registry had lost it"
+            ),
+        }
+        id
+    }
+
+    fn conflict(&self, state: &RuntimeState, other: String) -> ServeError {
+        ServeError::Conflict {
+            module: self.manifest.name.clone(),
+            base_url: self.base_url.clone(),
+            this: state.instance_id().to_owned(),
+            other,
         }
     }
 
     /// One attempt: clean up or adopt this instance's records, then register.
-    async fn attempt(&self, again: bool) -> Result<Outcome, Error> {
+    async fn attempt(&self, again: bool) -> Result<Outcome, AttemptError> {
         let own = self.own_records().await?;
         if again {
             if let Some(record) = own.into_iter().next() {
@@ -172,6 +256,11 @@ impl Registrar {
             }
         } else {
             for record in own {
+                if let Some(probe) = &self.probe
+                    && let Owner::Other(other) = probe.owner_of(&record.base_url).await
+                {
+                    return Err(AttemptError::Conflict(other));
+                }
                 self.registry.unregister(&record.id).await?;
                 tracing::info!(stale_id = %record.id, base_url = %self.base_url, "removed a stale record of this instance");
             }
@@ -188,27 +277,6 @@ impl Registrar {
             self.maybe_orphan.store(false, Ordering::Relaxed);
         }
         Ok(Outcome::Registered(answer?.module_id))
-    }
-
-    /// Returns when the registry says it no longer holds `id`; a failed check is retried at
-    /// the next interval.
-    async fn confirm_until_lost(&self, id: &ModuleId) {
-        let period = self.settings.check_interval.max(MIN_PAUSE);
-        let mut interval = tokio::time::interval_at(Instant::now() + period, period);
-        interval.set_missed_tick_behavior(MissedTickBehavior::Delay);
-        loop {
-            interval.tick().await;
-            match self.registry.is_registered(id).await {
-                Ok(true) => tracing::debug!(module_id = %id, "registration confirmed"),
-                Ok(false) => {
-                    tracing::warn!(module_id = %id, "the registry no longer holds the module; registering again");
-                    return;
-                }
-                Err(err) => {
-                    tracing::warn!(module_id = %id, error = %err, "cannot confirm the registration; checking again at the next interval")
-                }
-            }
-        }
     }
 
     /// Removes the module's record (a `404` counts as done), bounded by the deregister
@@ -269,15 +337,6 @@ impl Registrar {
         records.retain(|record| normalised(&record.base_url) == self.base_url);
         Ok(records)
     }
-}
-
-/// Whether retrying soon may help: connection failures, time-outs, 429, 5xx, an open
-/// circuit. Refusals (401, 403, 422, other 4xx), credentials that cannot be obtained and
-/// undecodable answers are not.
-fn is_curable(err: &Error) -> bool {
-    err.is_retryable()
-        || err.is_circuit_open()
-        || err.status().is_some_and(|status| status.is_server_error())
 }
 
 /// A base URL as the registry compares it: parsed (scheme and host in lower case, default

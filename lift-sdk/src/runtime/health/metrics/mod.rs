@@ -44,7 +44,7 @@ fn latency_histogram() -> Histogram {
 ///
 /// - `http_requests_total{method,route,status}`, `http_request_duration_seconds{method,route}`
 ///   and `http_requests_in_flight`, recorded by [`layer`](Self::layer);
-/// - `lift_module_registered` (1 while registered) and `lift_module_registrations_total`,
+/// - `lift_module_registered` (1 while registered and confirmed) and `lift_module_registrations_total`,
 ///   read from the runtime state at each scrape;
 /// - `lift_outgoing_calls_total{service,outcome}` and
 ///   `lift_outgoing_call_duration_seconds{service}`, fed by
@@ -173,6 +173,8 @@ impl Metrics {
         let inner = &*self.inner;
         let (registered, registrations) = match registration {
             RegistrationState::Registered { registrations, .. } => (1, *registrations),
+            // Never reported as registered while the registry cannot confirm it.
+            RegistrationState::Unconfirmed { registrations, .. } => (0, *registrations),
             _ => (0, 0),
         };
         inner.registered.set(registered);

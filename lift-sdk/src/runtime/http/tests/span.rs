@@ -36,6 +36,7 @@ async fn the_span_names_route_status_user_and_module_never_the_token() {
     let writer = logs.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::DEBUG)
         .with_ansi(false)
         .finish();
     // The test's runtime is single-threaded: the server's tasks see this subscriber too.
@@ -89,4 +90,42 @@ async fn the_span_names_route_status_user_and_module_never_the_token() {
         !logs.contains("notes/123"),
         "the raw path leaked into {logs}"
     );
+}
+
+#[tokio::test]
+async fn at_info_only_a_failed_answer_is_logged_with_its_request_id() {
+    let logs = Logs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::INFO)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let state = Arc::new(RuntimeState::new("m", "1.0.0", false));
+    let routes = Router::new().route("/ok", get(|| async { "ok" })).route(
+        "/broken",
+        get(|| async { (http::StatusCode::SERVICE_UNAVAILABLE, "down") }),
+    );
+    let server = Server::start_with(routes, state).await;
+    tracing::callsite::rebuild_interest_cache();
+
+    let ok = server.get("/ok").send().await.unwrap();
+    let broken = server
+        .get("/broken")
+        .header("x-request-id", "req-broken-1")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!((ok.status().as_u16(), broken.status().as_u16()), (200, 503));
+    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(!logs.contains("request finished"), "{logs}");
+    let line = logs
+        .lines()
+        .find(|line| line.contains("request failed"))
+        .unwrap_or_else(|| panic!("no failed request in {logs}"));
+    for expected in ["WARN", "status=503", "request_id=req-broken-1"] {
+        assert!(line.contains(expected), "{expected} missing from {line}");
+    }
 }

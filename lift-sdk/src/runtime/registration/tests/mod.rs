@@ -149,7 +149,9 @@ impl Running {
         let state = Arc::new(RuntimeState::new(NAME, "1.0.0", true));
         let task = tokio::spawn({
             let (registrar, state) = (registrar.clone(), state.clone());
-            async move { registrar.run(&state).await }
+            async move {
+                let _ = registrar.run(&state).await;
+            }
         });
         Self {
             state,

@@ -252,7 +252,7 @@ async fn registers_again_under_a_new_id_when_the_registry_lost_the_module() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_transient_error_on_the_check_does_not_register_again() {
+async fn a_transient_error_on_the_check_makes_it_unconfirmed_without_registering_again() {
     let registry = MockServer::start().await;
     mount_listing(&registry, &[]).await;
     Mock::given(method("POST"))
@@ -273,7 +273,19 @@ async fn a_transient_error_on_the_check_does_not_register_again() {
         checked.recv().await.unwrap();
     }
 
-    assert_eq!(module.state.registration(), registered_as("id-1", 1));
+    // Not `Registered` any more: the registry could not confirm it.
+    match module.state.registration() {
+        RegistrationState::Unconfirmed {
+            id,
+            registrations,
+            last_error,
+            ..
+        } => {
+            assert_eq!((id.as_str(), registrations), ("id-1", 1));
+            assert!(last_error.contains("503"), "{last_error}");
+        }
+        other => panic!("expected unconfirmed, got {other:?}"),
+    }
     assert_eq!(requests(&registry, "POST").await.len(), 1);
     module.stop().await;
 }
