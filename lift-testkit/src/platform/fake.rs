@@ -14,7 +14,7 @@ use url::Url;
 
 use super::auth::{self, AuthState};
 use super::builder::FakePlatformBuilder;
-use super::gateway::{self, GatewayState, ModuleLookup, Upstreams};
+use super::gateway::{self, GatewayState, ModuleLookup, ModuleRoute, Upstreams};
 use super::memory::{self, MemoryState};
 use super::registry::{self, RegistryState};
 use super::serve::{self, Bound};
@@ -151,7 +151,14 @@ impl FakePlatform {
         )?);
         let lookup: ModuleLookup = {
             let registry = Arc::clone(&registry);
-            Arc::new(move |id: &str| registry.base_url(id))
+            Arc::new(move |id: &str| {
+                registry
+                    .route(id)
+                    .map(|(base_url, api_prefix)| ModuleRoute {
+                        base_url,
+                        api_prefix,
+                    })
+            })
         };
         let gateway = Arc::new(GatewayState::new(
             verifier,

@@ -5,6 +5,7 @@
 mod auth;
 mod fake_flows;
 mod fake_gateway;
+mod fake_gateway_hint;
 mod fake_memory;
 mod fake_platform;
 mod fake_robustness;

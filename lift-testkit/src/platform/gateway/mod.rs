@@ -1,9 +1,11 @@
 //! The fake gateway (contract §4): the bearer check, user-context headers injected from the
 //! token (the client's own removed first), prefix routing to the platform's services,
-//! `/modules/{id}/…` proxied to the registered module, the rate limit, its own endpoints,
-//! and an `X-Correlation-ID` on every answer.
+//! `/modules/{id}/…` proxied to the registered module (a 404 for a path the module serves
+//! under its `api_prefix` hints at the prefix), the rate limit, its own endpoints, and an
+//! `X-Correlation-ID` on every answer.
 
 mod forward;
+mod hint;
 mod limit;
 mod local;
 
@@ -21,6 +23,7 @@ use lift_auth::{Claims, TokenVerifier, bearer_from_headers};
 pub(crate) use self::limit::RateLimit;
 
 use self::forward::{Inject, Outgoing, context_headers, module_url, outgoing_headers, send};
+use self::hint::{ModuleCall, with_prefix_hint};
 use self::limit::{Limiter, client_key};
 use super::Quirks;
 use super::errors;
@@ -29,8 +32,17 @@ use crate::mocks::uuid4;
 /// The header the gateway adds to every answer.
 const CORRELATION_ID: &str = "x-correlation-id";
 
-/// Finds a registered module's `base_url` by its id (the registry's lookup).
-pub(crate) type ModuleLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+/// Finds a registered module's route by its id (the registry's lookup).
+pub(crate) type ModuleLookup = Arc<dyn Fn(&str) -> Option<ModuleRoute> + Send + Sync>;
+
+/// Where a registered module is served.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ModuleRoute {
+    /// Its `base_url`, as the registry stores it.
+    pub(crate) base_url: String,
+    /// Its `api_prefix` (the gateway does not add it, but names it in a 404's hint).
+    pub(crate) api_prefix: String,
+}
 
 /// Where the gateway forwards each prefix: base URLs without a trailing slash.
 #[derive(Debug, Clone)]
@@ -246,22 +258,40 @@ async fn module(state: &GatewayState, request: Request, rest: &str, slashed: boo
         return unauthenticated();
     };
     let decoded_id = percent_decode(id);
-    let Some(base_url) = (state.modules)(&decoded_id) else {
+    let Some(route) = (state.modules)(&decoded_id) else {
         return errors::detail(
             StatusCode::NOT_FOUND,
             &format!("Module {decoded_id} not found"),
         );
     };
-    let url = module_url(&base_url, path, state.quirks.gateway_forwards_double_slash);
+    let url = module_url(
+        &route.base_url,
+        path,
+        state.quirks.gateway_forwards_double_slash,
+    );
     let injected = context_headers(&claims, Inject::Memory, Some(&decoded_id));
-    forward(
+    // Kept for the probe of a 404's hint: it must pass the module's auth as the call did.
+    let headers = outgoing_headers(
+        request.headers(),
+        &injected,
+        state.quirks.client_user_headers_first,
+    );
+    let response = forward(
         state,
         request,
         url,
         &injected,
         &format!("Module {decoded_id} unavailable"),
     )
-    .await
+    .await;
+    let call = ModuleCall {
+        id: &decoded_id,
+        path,
+        base_url: &route.base_url,
+        api_prefix: &route.api_prefix,
+        headers,
+    };
+    with_prefix_hint(state, call, response).await
 }
 
 async fn forward(

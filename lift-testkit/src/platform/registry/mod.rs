@@ -102,8 +102,16 @@ impl RegistryState {
 
     /// The `base_url` module `id` is registered with, as stored (with the quirk's trailing
     /// `/` if it is on).
+    #[cfg(test)]
     pub(crate) fn base_url(&self, id: &str) -> Option<String> {
         self.module(id).map(|module| module.base_url)
+    }
+
+    /// Where the gateway sends a call to module `id`: its `base_url` (as
+    /// [`base_url`](Self::base_url) gives it) and its `api_prefix`.
+    pub(crate) fn route(&self, id: &str) -> Option<(String, String)> {
+        self.module(id)
+            .map(|module| (module.base_url, module.api_prefix))
     }
 
     /// Every registered module as `GET /modules` lists it (with `health` when probed), in
